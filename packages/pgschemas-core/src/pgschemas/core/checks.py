@@ -1,0 +1,333 @@
+"""System checks for ``TENANTS`` and the settings around it.
+
+Every check has a stable ID (documented in docs/checks.md) and a message naming the key
+and value at fault. Checks read the raw setting, so they still report problems that would
+make :func:`pgschemas.core.config.get_config` refuse to parse it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.conf import settings
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
+
+from .config import DEFAULT_KEY, PUBLIC_KEY
+from .validation import InvalidSchemaName, check_schema_name
+
+ROUTING_KEYS = ("DOMAINS", "FALLBACK_DOMAINS", "HEADER", "SESSION_KEY", "URLCONF", "WS_URLCONF")
+BACKEND = "pgschemas.core.postgresql"
+BACKEND_ALIASES = (BACKEND, "django_pgschemas.postgresql")
+ROUTER = "pgschemas.core.routers.TenantAppsRouter"
+ROUTER_ALIASES = (ROUTER, "django_pgschemas.routers.TenantAppsRouter")
+CONTENTTYPES = "django.contrib.contenttypes"
+AUTH = "django.contrib.auth"
+SESSIONS = "django.contrib.sessions"
+
+
+def _err(id_: int, msg: str, hint: str | None = None) -> Error:
+    return Error(msg, hint=hint, id=f"pgschemas.E{id_:03d}")
+
+
+def _apps_of(entry: Mapping[str, Any]) -> list[str]:
+    apps = entry.get("APPS")
+    return list(apps) if isinstance(apps, list | tuple) else []
+
+
+def _app_module(label: str) -> str:
+    """'shared.Tenant' -> the module path of app 'shared' as listed in INSTALLED_APPS."""
+    from django.apps import apps
+
+    app_label = label.split(".", 1)[0]
+    try:
+        return apps.get_app_config(app_label).name
+    except LookupError:
+        return app_label
+
+
+@register(Tags.compatibility, Tags.database)
+def check_tenants(app_configs: Iterable[Any] | None = None, **kwargs: Any) -> list[CheckMessage]:
+    tenants = getattr(settings, "TENANTS", None)
+    if not isinstance(tenants, Mapping):
+        return [
+            _err(
+                1,
+                f"TENANTS must be a dict, got {type(tenants).__name__}.",
+                'Define TENANTS = {"public": {"APPS": [...]}, ...} in your settings.',
+            )
+        ]
+    errors: list[CheckMessage] = []
+    for key, entry in tenants.items():
+        if not isinstance(entry, Mapping):
+            errors.append(_err(1, f"TENANTS[{key!r}] must be a dict, got {type(entry).__name__}."))
+    if errors:
+        return errors
+    errors += _check_public(tenants)
+    errors += _check_models(tenants)
+    errors += _check_names(tenants)
+    errors += _check_apps(tenants)
+    errors += _check_search_paths(tenants)
+    errors += _check_database()
+    return errors
+
+
+def _check_public(tenants: Mapping[str, Any]) -> list[CheckMessage]:
+    if PUBLIC_KEY not in tenants:
+        return [_err(2, 'TENANTS has no "public" entry.', 'Add TENANTS["public"] = {"APPS": [...]}.')]
+    public = tenants[PUBLIC_KEY]
+    return [
+        _err(
+            3,
+            f'TENANTS["public"] cannot be routed, but it sets {key}={public[key]!r}.',
+            f'Remove {key} from TENANTS["public"]; route a static tenant instead.',
+        )
+        for key in ROUTING_KEYS
+        if key in public
+    ]
+
+
+def _check_models(tenants: Mapping[str, Any]) -> list[CheckMessage]:
+    errors: list[CheckMessage] = []
+    public = tenants.get(PUBLIC_KEY, {})
+    default = tenants.get(DEFAULT_KEY)
+    for key in ("TENANT_MODEL", "DOMAIN_MODEL"):
+        if key in public and default and key in default:
+            errors.append(
+                _err(
+                    4,
+                    f'{key} is set in both TENANTS["public"] ({public[key]!r}) and '
+                    f'TENANTS["default"] ({default[key]!r}).',
+                    "Declare it in one place only.",
+                )
+            )
+    tenant_model = public.get("TENANT_MODEL") or (default or {}).get("TENANT_MODEL")
+    if default is not None and not tenant_model:
+        errors.append(
+            _err(
+                13,
+                'TENANTS["default"] configures dynamic tenants but no TENANT_MODEL is set.',
+                'Set TENANTS["public"]["TENANT_MODEL"] = "app_label.ModelName".',
+            )
+        )
+    if tenant_model and default is None:
+        errors.append(
+            _err(
+                13,
+                f"TENANT_MODEL={tenant_model!r} is set but TENANTS has no \"default\" entry.",
+                'Add TENANTS["default"] = {"APPS": [...], "URLCONF": "..."} for dynamic tenants.',
+            )
+        )
+    if default is not None and tenant_model and not default.get("URLCONF"):
+        errors.append(
+            _err(
+                5,
+                'TENANTS["default"] has a tenant model but no URLCONF.',
+                'Set TENANTS["default"]["URLCONF"] to the urlconf of your dynamic tenants.',
+            )
+        )
+    if default is not None:
+        for key in ("DOMAINS", "FALLBACK_DOMAINS"):
+            if key in default:
+                errors.append(
+                    _err(
+                        14,
+                        f'TENANTS["default"] cannot set {key}; dynamic tenants get their '
+                        "domains from the domain model.",
+                    )
+                )
+    return errors
+
+
+def _check_names(tenants: Mapping[str, Any]) -> list[CheckMessage]:
+    errors: list[CheckMessage] = []
+    static_keys = [key for key in tenants if key not in (PUBLIC_KEY, DEFAULT_KEY)]
+    for key in static_keys:
+        try:
+            check_schema_name(key)
+        except InvalidSchemaName as exc:
+            errors.append(_err(6, f"TENANTS key {key!r} is not a valid schema name: {exc.rule}."))
+    reference = (tenants.get(DEFAULT_KEY) or {}).get("CLONE_REFERENCE")
+    if reference is not None:
+        try:
+            check_schema_name(reference)
+        except InvalidSchemaName as exc:
+            errors.append(
+                _err(6, f'TENANTS["default"]["CLONE_REFERENCE"]={reference!r}: {exc.rule}.')
+            )
+        else:
+            if reference in static_keys:
+                errors.append(
+                    _err(
+                        7,
+                        f"CLONE_REFERENCE={reference!r} clashes with the static tenant of "
+                        "the same name.",
+                        "Pick a name no static tenant uses.",
+                    )
+                )
+    seen: dict[str, str] = {}
+    for key in static_keys:
+        for domain in tenants[key].get("DOMAINS", []) or []:
+            if domain in seen:
+                errors.append(
+                    _err(
+                        15,
+                        f"Domain {domain!r} is listed in DOMAINS of both {seen[domain]!r} "
+                        f"and {key!r}.",
+                        "A domain can route to one static tenant only.",
+                    )
+                )
+            seen[domain] = key
+    return errors
+
+
+def _check_apps(tenants: Mapping[str, Any]) -> list[CheckMessage]:
+    errors: list[CheckMessage] = []
+    installed = set(settings.INSTALLED_APPS)
+    for key, entry in tenants.items():
+        if not isinstance(entry.get("APPS"), list | tuple):
+            errors.append(
+                _err(
+                    8,
+                    f'TENANTS[{key!r}] has no APPS list (got {entry.get("APPS")!r}).',
+                    f'Set TENANTS[{key!r}]["APPS"] to the apps whose tables live there.',
+                )
+            )
+            continue
+        apps = _apps_of(entry)
+        for app in apps:
+            if app not in installed:
+                errors.append(
+                    Warning(
+                        f"TENANTS[{key!r}][\"APPS\"] lists {app!r}, which is not in INSTALLED_APPS.",
+                        hint="Add it to INSTALLED_APPS or remove it from APPS.",
+                        id="pgschemas.W001",
+                    )
+                )
+        if key != PUBLIC_KEY and CONTENTTYPES in apps:
+            errors.append(
+                _err(
+                    9,
+                    f'{CONTENTTYPES!r} is in TENANTS[{key!r}]["APPS"]; it must live in public only.',
+                    f'Move it to TENANTS["public"]["APPS"].',
+                )
+            )
+        if SESSIONS in apps and AUTH not in apps:
+            errors.append(
+                _err(
+                    10,
+                    f'{SESSIONS!r} is in TENANTS[{key!r}]["APPS"] without {AUTH!r}.',
+                    "Sessions refer to users: list both apps in the same tenants.",
+                )
+            )
+    public = tenants.get(PUBLIC_KEY, {})
+    default = tenants.get(DEFAULT_KEY) or {}
+    for model_key in ("TENANT_MODEL", "DOMAIN_MODEL"):
+        label = public.get(model_key) or default.get(model_key)
+        if not label:
+            continue
+        module = _app_module(label)
+        if module not in _apps_of(public):
+            errors.append(
+                _err(
+                    11,
+                    f"{model_key}={label!r}: its app {module!r} is not in "
+                    'TENANTS["public"]["APPS"].',
+                    "Tenant and domain models live in public only.",
+                )
+            )
+        for key, entry in tenants.items():
+            if key != PUBLIC_KEY and module in _apps_of(entry):
+                errors.append(
+                    _err(
+                        11,
+                        f"{model_key}={label!r}: its app {module!r} is also in "
+                        f'TENANTS[{key!r}]["APPS"].',
+                        "Tenant and domain models live in public only.",
+                    )
+                )
+    return errors
+
+
+def _check_search_paths(tenants: Mapping[str, Any]) -> list[CheckMessage]:
+    extra = getattr(settings, "PGSCHEMAS_EXTRA_SEARCH_PATHS", [])
+    if isinstance(extra, str) or not isinstance(extra, list | tuple):
+        return [
+            _err(
+                12,
+                f"PGSCHEMAS_EXTRA_SEARCH_PATHS must be a list of schema names, got {extra!r}.",
+            )
+        ]
+    reference = (tenants.get(DEFAULT_KEY) or {}).get("CLONE_REFERENCE")
+    tenant_schemas = {key for key in tenants if key != DEFAULT_KEY} | (
+        {reference} if reference else set()
+    )
+    errors: list[CheckMessage] = []
+    for name in extra:
+        if name in tenant_schemas:
+            errors.append(
+                _err(
+                    12,
+                    f"PGSCHEMAS_EXTRA_SEARCH_PATHS names {name!r}, which is a tenant schema.",
+                    "Extra search paths are for shared schemas such as extensions only.",
+                )
+            )
+    errors += _check_extra_paths_against_dynamic(extra)
+    return errors
+
+
+def _check_extra_paths_against_dynamic(extra: list[str]) -> list[CheckMessage]:
+    if not extra:
+        return []
+    from django.db import DatabaseError
+
+    from .utils import get_tenant_model
+
+    try:
+        model = get_tenant_model()
+        if model is None:
+            return []
+        clashes = list(
+            model._default_manager.filter(schema_name__in=extra).values_list(
+                "schema_name", flat=True
+            )
+        )
+    except (DatabaseError, LookupError):
+        return []  # no database yet (e.g. before the first migrate): nothing to compare
+    return [
+        _err(12, f"PGSCHEMAS_EXTRA_SEARCH_PATHS names {name!r}, which is a dynamic tenant.")
+        for name in clashes
+    ]
+
+
+def _check_database() -> list[CheckMessage]:
+    alias = getattr(settings, "PGSCHEMAS_TENANT_DB_ALIAS", "default")
+    databases = getattr(settings, "DATABASES", {})
+    if alias not in databases:
+        return [
+            _err(
+                16,
+                f"PGSCHEMAS_TENANT_DB_ALIAS={alias!r} is not a key of DATABASES.",
+            )
+        ]
+    errors: list[CheckMessage] = []
+    engine = databases[alias].get("ENGINE")
+    if engine not in BACKEND_ALIASES:
+        errors.append(
+            _err(
+                17,
+                f"DATABASES[{alias!r}][\"ENGINE\"] is {engine!r}; tenants need {BACKEND!r}.",
+                f"Set ENGINE to {BACKEND!r} (and PGSCHEMAS_ORIGINAL_BACKEND to wrap another).",
+            )
+        )
+    routers = [r if isinstance(r, str) else f"{type(r).__module__}.{type(r).__name__}"
+               for r in getattr(settings, "DATABASE_ROUTERS", [])]
+    if not any(router in ROUTER_ALIASES for router in routers):
+        errors.append(
+            _err(
+                18,
+                f"DATABASE_ROUTERS does not include {ROUTER!r}.",
+                "Without it every app migrates into every schema.",
+            )
+        )
+    return errors

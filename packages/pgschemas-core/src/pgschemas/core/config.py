@@ -1,0 +1,166 @@
+"""The ``TENANTS`` setting, parsed once into an immutable configuration.
+
+Everything else in the family reads tenancy settings through :func:`get_config`, never from
+``settings.TENANTS`` directly, so the parsing rules (and their error messages) live in one
+place. Validation that should be reported rather than raised lives in :mod:`.checks`; this
+module only refuses input it cannot make sense of at all.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+
+#: Keys of ``TENANTS`` that are not static tenants.
+PUBLIC_KEY = "public"
+DEFAULT_KEY = "default"
+
+#: Settings whose change must drop the parsed configuration (tests use override_settings).
+_WATCHED_SETTINGS = frozenset(
+    {
+        "TENANTS",
+        "PGSCHEMAS_EXTRA_SEARCH_PATHS",
+        "PGSCHEMAS_TENANT_DB_ALIAS",
+        "INSTALLED_APPS",
+    }
+)
+
+
+def _strings(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    return tuple(str(item) for item in value)
+
+
+@dataclass(frozen=True)
+class TenantConfig:
+    """One entry of ``TENANTS``: ``public``, a static tenant key, or ``default``."""
+
+    key: str
+    apps: tuple[str, ...] = ()
+    urlconf: str | None = None
+    ws_urlconf: str | None = None
+    domains: tuple[str, ...] = ()
+    fallback_domains: tuple[str, ...] = ()
+    header: str | None = None
+    session_key: str | None = None
+    clone_reference: str | None = None
+    raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def from_setting(cls, key: str, value: Mapping[str, Any]) -> TenantConfig:
+        return cls(
+            key=key,
+            apps=_strings(value.get("APPS")),
+            urlconf=value.get("URLCONF"),
+            ws_urlconf=value.get("WS_URLCONF"),
+            domains=_strings(value.get("DOMAINS")),
+            fallback_domains=_strings(value.get("FALLBACK_DOMAINS")),
+            header=value.get("HEADER"),
+            session_key=value.get("SESSION_KEY"),
+            clone_reference=value.get("CLONE_REFERENCE"),
+            raw=dict(value),
+        )
+
+
+@dataclass(frozen=True)
+class TenancyConfig:
+    """Parsed ``TENANTS`` plus the ``PGSCHEMAS_*`` settings core needs."""
+
+    public: TenantConfig
+    static: Mapping[str, TenantConfig]
+    default: TenantConfig | None
+    tenant_model: str | None
+    domain_model: str | None
+    extra_search_paths: tuple[str, ...]
+    tenant_db_alias: str
+
+    @property
+    def clone_reference(self) -> str | None:
+        return self.default.clone_reference if self.default else None
+
+    @property
+    def static_keys(self) -> tuple[str, ...]:
+        """Static tenant keys in declaration order (``public`` and ``default`` excluded)."""
+        return tuple(self.static)
+
+    def tenant_config_for(self, schema_name: str, *, is_dynamic: bool) -> TenantConfig | None:
+        """The entry whose APPS and urlconf apply to a schema, or None if none does."""
+        if schema_name == PUBLIC_KEY:
+            return self.public
+        if is_dynamic or schema_name == self.clone_reference:
+            return self.default
+        return self.static.get(schema_name)
+
+    def reserved_names(self) -> frozenset[str]:
+        """Names a dynamic tenant may not take: static keys and the clone reference."""
+        names = set(self.static) | {PUBLIC_KEY}
+        if self.clone_reference:
+            names.add(self.clone_reference)
+        return frozenset(names)
+
+
+def parse_tenants(
+    tenants: Any,
+    *,
+    extra_search_paths: Any = (),
+    tenant_db_alias: str = "default",
+) -> TenancyConfig:
+    """Build a :class:`TenancyConfig`; raise ``ImproperlyConfigured`` only for unusable input."""
+    if not isinstance(tenants, Mapping):
+        raise ImproperlyConfigured(
+            f"TENANTS must be a dict of tenant entries, got {type(tenants).__name__}. "
+            "Run `manage.py check` for details (pgschemas.E001)."
+        )
+    for key, value in tenants.items():
+        if not isinstance(value, Mapping):
+            raise ImproperlyConfigured(
+                f"TENANTS[{key!r}] must be a dict, got {type(value).__name__} (pgschemas.E001)."
+            )
+    public_raw = tenants.get(PUBLIC_KEY, {})
+    default_raw = tenants.get(DEFAULT_KEY)
+    static = {
+        key: TenantConfig.from_setting(key, value)
+        for key, value in tenants.items()
+        if key not in (PUBLIC_KEY, DEFAULT_KEY)
+    }
+    default = TenantConfig.from_setting(DEFAULT_KEY, default_raw) if default_raw else None
+    tenant_model = public_raw.get("TENANT_MODEL") or (default_raw or {}).get("TENANT_MODEL")
+    domain_model = public_raw.get("DOMAIN_MODEL") or (default_raw or {}).get("DOMAIN_MODEL")
+    return TenancyConfig(
+        public=TenantConfig.from_setting(PUBLIC_KEY, public_raw),
+        static=static,
+        default=default,
+        tenant_model=tenant_model,
+        domain_model=domain_model,
+        extra_search_paths=_strings(extra_search_paths),
+        tenant_db_alias=tenant_db_alias,
+    )
+
+
+@functools.cache
+def get_config() -> TenancyConfig:
+    """The process-wide parsed configuration (re-parsed when a watched setting changes)."""
+    return parse_tenants(
+        getattr(settings, "TENANTS", {}),
+        extra_search_paths=getattr(settings, "PGSCHEMAS_EXTRA_SEARCH_PATHS", ()),
+        tenant_db_alias=getattr(settings, "PGSCHEMAS_TENANT_DB_ALIAS", "default"),
+    )
+
+
+@receiver(setting_changed)
+def _reset_config(*, setting: str, **kwargs: Any) -> None:
+    if setting in _WATCHED_SETTINGS:
+        get_config.cache_clear()
+        from .apps_map import clear_app_label_cache
+
+        clear_app_label_cache()

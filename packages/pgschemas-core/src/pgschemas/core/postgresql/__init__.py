@@ -1,0 +1,1 @@
+"""Database backend that follows the active schema (``ENGINE = "pgschemas.core.postgresql"``)."""

@@ -1,0 +1,133 @@
+"""Schemas as values: static tenants, ``public`` and the clone reference.
+
+A :class:`Schema` is immutable, so routing makes a copy carrying the domain and folder a
+request came in on (:meth:`Schema.routed`) instead of mutating a shared object. Tenant
+model rows satisfy the same :class:`SchemaLike` protocol, so code that activates, routes or
+migrates schemas never needs to know which kind it holds.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field, replace
+from typing import Any, Protocol, Self, runtime_checkable
+
+from . import activation
+from .config import PUBLIC_KEY, get_config
+
+
+@runtime_checkable
+class SchemaLike(Protocol):
+    """What every schema-bearing object offers: a ``Schema`` or a ``TenantModel`` row."""
+
+    schema_name: str
+    is_dynamic: bool
+
+    @property
+    def db_alias(self) -> str: ...
+
+    def __enter__(self) -> Any: ...
+
+    def __exit__(self, *exc: object) -> None: ...
+
+
+class SchemaActivationMixin:
+    """``with obj:``, ``obj.activate()`` and ``obj.deactivate()`` for schema-like objects."""
+
+    def __enter__(self) -> Self:
+        activation.enter(self)  # type: ignore[arg-type]
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        activation.leave(*exc)
+
+    def activate(self) -> None:
+        activation.activate(self)  # type: ignore[arg-type]
+
+    @staticmethod
+    def deactivate() -> None:
+        activation.deactivate()
+
+
+@dataclass(frozen=True)
+class Schema(SchemaActivationMixin):
+    """An immutable description of a schema that has no tenant row.
+
+    ``domain`` and ``folder`` say how the current request reached it (empty outside a
+    request); ``is_dynamic`` is False for everything but ad-hoc descriptions of tenant
+    schemas; ``alias`` is the database the schema lives on (``PGSCHEMAS_TENANT_DB_ALIAS``
+    when None).
+    """
+
+    schema_name: str
+    domain: str = ""
+    folder: str = ""
+    is_dynamic: bool = False
+    alias: str | None = None
+    routing: Any = field(default=None, compare=False)
+
+    @classmethod
+    def create(
+        cls, schema_name: str, domain_url: str | None = None, folder: str | None = None
+    ) -> Schema:
+        """django-pgschemas' constructor spelling."""
+        return cls(schema_name=schema_name, domain=domain_url or "", folder=folder or "")
+
+    def routed(self, domain: str, folder: str = "", routing: Any = None) -> Schema:
+        """A copy carrying how a request reached this schema."""
+        return replace(self, domain=domain, folder=folder, routing=routing)
+
+    @property
+    def db_alias(self) -> str:
+        return self.alias or get_config().tenant_db_alias
+
+    @property
+    def domain_url(self) -> str:
+        """``domain`` or ``domain/folder``, as django-pgschemas spells it."""
+        return f"{self.domain}/{self.folder}" if self.folder else self.domain
+
+    @property
+    def is_public(self) -> bool:
+        return self.schema_name == PUBLIC_KEY
+
+    @property
+    def is_clone_reference(self) -> bool:
+        return self.schema_name == get_config().clone_reference
+
+    def __str__(self) -> str:
+        return self.schema_name
+
+
+#: django-pgschemas' name for :class:`Schema`.
+SchemaDescriptor = Schema
+
+
+@functools.cache
+def _public(alias: str) -> Schema:
+    return Schema(PUBLIC_KEY, alias=alias)
+
+
+def get_public_schema() -> Schema:
+    """The ``public`` schema on the tenant database."""
+    return _public(get_config().tenant_db_alias)
+
+
+def get_static_schema(key: str) -> Schema:
+    """The static tenant ``key`` (``public`` and the clone reference included)."""
+    config = get_config()
+    if key == PUBLIC_KEY:
+        return get_public_schema()
+    if key in config.static or key == config.clone_reference:
+        return Schema(key, alias=config.tenant_db_alias)
+    known = ", ".join(sorted(config.reserved_names()))
+    raise LookupError(f"{key!r} is not a static tenant; the static tenants are: {known}")
+
+
+def get_static_schemas(*, include_public: bool = True, include_reference: bool = True) -> list[Schema]:
+    """Static schemas in command order: public, static keys, then the clone reference."""
+    config = get_config()
+    schemas = [get_public_schema()] if include_public else []
+    schemas.extend(Schema(key, alias=config.tenant_db_alias) for key in config.static)
+    if include_reference and config.clone_reference:
+        schemas.append(Schema(config.clone_reference, alias=config.tenant_db_alias))
+    return schemas
