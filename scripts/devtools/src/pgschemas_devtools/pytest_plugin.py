@@ -15,6 +15,7 @@ Loaded automatically through the ``pytest11`` entry point of pgschemas-devtools
 from __future__ import annotations
 
 import os
+
 import pytest
 
 from .embedded import EmbeddedServer, start_server
@@ -81,4 +82,3 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     finally:
         if os.environ.get("DATABASE_URL") == server.url:
             del os.environ["DATABASE_URL"]
-
