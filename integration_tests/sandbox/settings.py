@@ -1,0 +1,99 @@
+"""The sandbox project: every pgschemas package in one Django project.
+
+Static tenants ``www`` (localhost) and ``blog`` (blog.localhost) have apps of their own;
+dynamic tenants are rows of ``shared_public.Tenant`` and get ``tenant_app``. Every tenant
+schema has its own users and sessions (``django.contrib.auth`` is in each tenant's APPS,
+content types are shared in public).
+"""
+
+from pathlib import Path
+
+from pgschemas_devtools.database import database_settings
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+SECRET_KEY = "pgschemas-sandbox-not-secret"
+DEBUG = False
+ALLOWED_HOSTS = ["localhost", ".localhost", "testserver", "127.0.0.1"]
+USE_TZ = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+INSTALLED_APPS = [
+    "pgschemas.core",
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "shared_public",
+    "shared_common",
+    "app_main",
+    "app_blog",
+    "tenant_app",
+]
+
+# Apps every tenant schema gets (users, sessions, notes).
+_PER_TENANT = ["django.contrib.auth", "django.contrib.sessions", "shared_common"]
+
+TENANTS = {
+    "public": {
+        "APPS": ["pgschemas.core", "django.contrib.contenttypes", "shared_public"],
+        "TENANT_MODEL": "shared_public.Tenant",
+    },
+    "www": {
+        "APPS": [*_PER_TENANT, "app_main"],
+        "DOMAINS": ["localhost"],
+        "URLCONF": "app_main.urls",
+    },
+    "blog": {
+        "APPS": [*_PER_TENANT, "app_blog"],
+        "DOMAINS": ["blog.localhost"],
+        "URLCONF": "app_blog.urls",
+    },
+    "default": {
+        "APPS": [*_PER_TENANT, "tenant_app"],
+        "URLCONF": "tenant_app.urls",
+    },
+}
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+]
+
+ROOT_URLCONF = "app_main.urls"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ]
+        },
+    }
+]
+
+DATABASES = {"default": database_settings("pgschemas_sandbox")}
+DATABASE_ROUTERS = ["pgschemas.core.routers.TenantAppsRouter"]
+
+STATIC_URL = "/static/"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"schema": {"()": "pgschemas.core.log.SchemaContextFilter"}},
+    "formatters": {"schema": {"format": "[%(schema_name)s:%(domain_url)s] %(levelname)s %(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["schema"], "formatter": "schema"}
+    },
+    "root": {"handlers": ["console"], "level": "WARNING"},
+}

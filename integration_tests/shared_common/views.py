@@ -1,0 +1,49 @@
+"""Pages every tenant serves: which tenant and schema answered, and its notes."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from pgschemas.core import get_current_schema
+
+from .models import Note
+
+
+def _current_schema_in_database() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_schema()")
+        return str(cursor.fetchone()[0])
+
+
+@require_http_methods(["GET", "POST"])
+def home(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        text = request.POST.get("text", "").strip()[:200]
+        if text:
+            Note.objects.create(text=text)
+        return redirect(request.path)
+    schema = get_current_schema()
+    return render(
+        request,
+        "sandbox/home.html",
+        {
+            "tenant": getattr(request, "tenant", schema),
+            "schema_name": schema.schema_name,
+            "database_schema": _current_schema_in_database(),
+            "notes": Note.objects.all()[:50],
+        },
+    )
+
+
+def whoami(request: HttpRequest) -> HttpResponse:
+    """Plain-text identity of the request's tenant (handy in tests and curl)."""
+    schema = get_current_schema()
+    tenant = getattr(request, "tenant", None)
+    return HttpResponse(
+        f"tenant={getattr(tenant, 'schema_name', '-')} schema={schema.schema_name} "
+        f"db={_current_schema_in_database()}",
+        content_type="text/plain",
+    )

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from shared_common import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("whoami/", views.whoami, name="whoami"),
+]
