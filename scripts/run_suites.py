@@ -112,7 +112,7 @@ def count_junit(path: Path) -> tuple[int, int, int]:
 
 def _terminate(proc: subprocess.Popen[bytes]) -> None:
     """Interrupt a suite's process group like Ctrl-C would, escalating if it hangs."""
-    for sig, wait in ((signal.SIGINT, 20), (signal.SIGTERM, 5), (signal.SIGKILL, 5)):
+    for sig, wait in ((signal.SIGINT, 10), (signal.SIGTERM, 5), (signal.SIGKILL, 5)):
         if proc.poll() is not None:
             return
         try:
