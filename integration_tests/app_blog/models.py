@@ -6,3 +6,6 @@ class BlogEntry(models.Model):
 
     title = models.CharField(max_length=100)
     body = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,5 +1,4 @@
 from django.urls import path
-
 from shared_common import views
 
 urlpatterns = [

@@ -91,7 +91,9 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"schema": {"()": "pgschemas.core.log.SchemaContextFilter"}},
-    "formatters": {"schema": {"format": "[%(schema_name)s:%(domain_url)s] %(levelname)s %(message)s"}},
+    "formatters": {
+        "schema": {"format": "[%(schema_name)s:%(domain_url)s] %(levelname)s %(message)s"}
+    },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "filters": ["schema"], "formatter": "schema"}
     },

@@ -41,9 +41,7 @@ def committed_tenants(transactional_db: Any) -> Iterator[Callable[..., Any]]:
     created: list[Tenant] = []
 
     def make(schema_name: str | None = None, **fields: Any) -> Tenant:
-        tenant = Tenant.objects.create(
-            schema_name=schema_name or f"ct_{next(_counter)}", **fields
-        )
+        tenant = Tenant.objects.create(schema_name=schema_name or f"ct_{next(_counter)}", **fields)
         created.append(tenant)
         return tenant
 

@@ -41,7 +41,7 @@ def test_schema_descriptor_alias_and_routed_copies() -> None:
     assert SchemaDescriptor is Schema
     base = Schema("blog")
     routed = base.routed("blog.test.com", "x")
-    assert routed.domain_url == "blog.test.com/x"
+    assert (routed.domain_url, routed.folder) == ("blog.test.com", "x")
     assert base.domain == ""
     assert Schema.create("blog", "blog.test.com").domain == "blog.test.com"
 

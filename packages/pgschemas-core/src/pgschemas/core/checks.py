@@ -41,12 +41,11 @@ def _app_module(label: str) -> str:
 
     app_label = label.split(".", 1)[0]
     try:
-        return apps.get_app_config(app_label).name
+        return str(apps.get_app_config(app_label).name)
     except LookupError:
         return app_label
 
 
-@register(Tags.compatibility, Tags.database)
 def check_tenants(app_configs: Iterable[Any] | None = None, **kwargs: Any) -> list[CheckMessage]:
     tenants = getattr(settings, "TENANTS", None)
     if not isinstance(tenants, Mapping):
@@ -74,7 +73,9 @@ def check_tenants(app_configs: Iterable[Any] | None = None, **kwargs: Any) -> li
 
 def _check_public(tenants: Mapping[str, Any]) -> list[CheckMessage]:
     if PUBLIC_KEY not in tenants:
-        return [_err(2, 'TENANTS has no "public" entry.', 'Add TENANTS["public"] = {"APPS": [...]}.')]
+        return [
+            _err(2, 'TENANTS has no "public" entry.', 'Add TENANTS["public"] = {"APPS": [...]}.')
+        ]
     public = tenants[PUBLIC_KEY]
     return [
         _err(
@@ -114,7 +115,7 @@ def _check_models(tenants: Mapping[str, Any]) -> list[CheckMessage]:
         errors.append(
             _err(
                 13,
-                f"TENANT_MODEL={tenant_model!r} is set but TENANTS has no \"default\" entry.",
+                f'TENANT_MODEL={tenant_model!r} is set but TENANTS has no "default" entry.',
                 'Add TENANTS["default"] = {"APPS": [...], "URLCONF": "..."} for dynamic tenants.',
             )
         )
@@ -189,7 +190,7 @@ def _check_apps(tenants: Mapping[str, Any]) -> list[CheckMessage]:
             errors.append(
                 _err(
                     8,
-                    f'TENANTS[{key!r}] has no APPS list (got {entry.get("APPS")!r}).',
+                    f"TENANTS[{key!r}] has no APPS list (got {entry.get('APPS')!r}).",
                     f'Set TENANTS[{key!r}]["APPS"] to the apps whose tables live there.',
                 )
             )
@@ -199,7 +200,7 @@ def _check_apps(tenants: Mapping[str, Any]) -> list[CheckMessage]:
             if app not in installed:
                 errors.append(
                     Warning(
-                        f"TENANTS[{key!r}][\"APPS\"] lists {app!r}, which is not in INSTALLED_APPS.",
+                        f'TENANTS[{key!r}]["APPS"] lists {app!r}, which is not in INSTALLED_APPS.',
                         hint="Add it to INSTALLED_APPS or remove it from APPS.",
                         id="pgschemas.W001",
                     )
@@ -209,7 +210,7 @@ def _check_apps(tenants: Mapping[str, Any]) -> list[CheckMessage]:
                 _err(
                     9,
                     f'{CONTENTTYPES!r} is in TENANTS[{key!r}]["APPS"]; it must live in public only.',
-                    f'Move it to TENANTS["public"]["APPS"].',
+                    'Move it to TENANTS["public"]["APPS"].',
                 )
             )
         if SESSIONS in apps and AUTH not in apps:
@@ -272,7 +273,7 @@ def _check_search_paths(tenants: Mapping[str, Any]) -> list[CheckMessage]:
                     "Extra search paths are for shared schemas such as extensions only.",
                 )
             )
-    errors += _check_extra_paths_against_dynamic(extra)
+    errors += _check_extra_paths_against_dynamic([str(name) for name in extra])
     return errors
 
 
@@ -316,12 +317,14 @@ def _check_database() -> list[CheckMessage]:
         errors.append(
             _err(
                 17,
-                f"DATABASES[{alias!r}][\"ENGINE\"] is {engine!r}; tenants need {BACKEND!r}.",
+                f'DATABASES[{alias!r}]["ENGINE"] is {engine!r}; tenants need {BACKEND!r}.',
                 f"Set ENGINE to {BACKEND!r} (and PGSCHEMAS_ORIGINAL_BACKEND to wrap another).",
             )
         )
-    routers = [r if isinstance(r, str) else f"{type(r).__module__}.{type(r).__name__}"
-               for r in getattr(settings, "DATABASE_ROUTERS", [])]
+    routers = [
+        r if isinstance(r, str) else f"{type(r).__module__}.{type(r).__name__}"
+        for r in getattr(settings, "DATABASE_ROUTERS", [])
+    ]
     if not any(router in ROUTER_ALIASES for router in routers):
         errors.append(
             _err(
@@ -331,3 +334,6 @@ def _check_database() -> list[CheckMessage]:
             )
         )
     return errors
+
+
+register(check_tenants, Tags.compatibility)

@@ -16,7 +16,6 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
-from django.dispatch import receiver
 
 #: Keys of ``TENANTS`` that are not static tenants.
 PUBLIC_KEY = "public"
@@ -157,10 +156,12 @@ def get_config() -> TenancyConfig:
     )
 
 
-@receiver(setting_changed)
 def _reset_config(*, setting: str, **kwargs: Any) -> None:
     if setting in _WATCHED_SETTINGS:
         get_config.cache_clear()
         from .apps_map import clear_app_label_cache
 
         clear_app_label_cache()
+
+
+setting_changed.connect(_reset_config)

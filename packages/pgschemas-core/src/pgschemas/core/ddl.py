@@ -52,6 +52,11 @@ def create_schema(
 def drop_schema(schema_name: str, using: str | None = None, *, if_exists: bool = True) -> None:
     """Drop a schema and everything in it."""
     check_schema_name(schema_name)
+    connection = connections[_alias(using)]
+    if connection.in_atomic_block:
+        # Deferred foreign-key checks queued earlier in this transaction (e.g. rows the
+        # schema's own migrations inserted) would block the DROP: run them now.
+        connection.check_constraints()
     template = "DROP SCHEMA IF EXISTS {} CASCADE" if if_exists else "DROP SCHEMA {} CASCADE"
     _execute(sql.SQL(template).format(sql.Identifier(schema_name)), using)
 

@@ -51,9 +51,7 @@ class CachedMigrationLoader(MigrationLoader):
                 replace_migrations=self.replace_migrations,
             )
             self._graphs[key] = base
-        applied = (
-            MigrationRecorder(self.connection).applied_migrations() if self.connection else {}
-        )
+        applied = MigrationRecorder(self.connection).applied_migrations() if self.connection else {}
         replaced = {key for squash in base.replacements.values() for key in squash.replaces}
         if replaced & set(applied):
             # A partially applied squash changes the graph for this schema: build it fully.
@@ -122,6 +120,8 @@ def migrate_schema(
         post_apps.render_multiple(
             [ModelState.from_model(global_apps.get_model(*key)) for key in model_keys]
         )
-        emit_post_migrate_signal(verbosity, interactive, connection.alias, apps=post_apps, plan=plan)
+        emit_post_migrate_signal(
+            verbosity, interactive, connection.alias, apps=post_apps, plan=plan
+        )
         signals.schema_post_migration.send(sender=type(schema), schema=schema, plan=plan)
-        return plan
+        return list(plan)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -55,7 +55,7 @@ class TenantModel(SchemaActivationMixin, models.Model):
     #: Drop the schema when the row is deleted (also through ``queryset.delete()``).
     auto_drop_schema: ClassVar[bool] = False
 
-    is_dynamic: ClassVar[bool] = True  # type: ignore[misc]
+    is_dynamic: ClassVar[bool] = True
 
     schema_name = models.CharField(
         max_length=63, unique=True, validators=[validate_tenant_schema_name]
@@ -72,19 +72,7 @@ class TenantModel(SchemaActivationMixin, models.Model):
         abstract = True
 
     def __str__(self) -> str:
-        return self.schema_name
-
-    @property
-    def db_alias(self) -> str:
-        return self._state.db or get_config().tenant_db_alias
-
-    @property
-    def domain_url(self) -> str:
-        return f"{self.domain}/{self.folder}" if self.folder else self.domain
-
-    @property
-    def is_public(self) -> bool:
-        return False
+        return str(self.schema_name)
 
     def save(self, *args: Any, verbosity: int = 0, **kwargs: Any) -> None:
         is_new = self._state.adding
@@ -133,11 +121,26 @@ class TenantModel(SchemaActivationMixin, models.Model):
             )
             self.schema_name = new_name
 
-    def delete(self, *args: Any, force_drop: bool = False, **kwargs: Any) -> tuple[int, dict[str, int]]:
+    def delete(
+        self, *args: Any, force_drop: bool = False, **kwargs: Any
+    ) -> tuple[int, dict[str, int]]:
         """Delete the row; drop the schema too when ``auto_drop_schema`` (or ``force_drop``)."""
         if not (self.auto_drop_schema or force_drop):
-            return super().delete(*args, **kwargs)
+            return cast(tuple[int, dict[str, int]], super().delete(*args, **kwargs))
         with transaction.atomic(using=self.db_alias):
             result = super().delete(*args, **kwargs)
             self.drop_schema()
-        return result
+        return cast(tuple[int, dict[str, int]], result)
+
+    @property
+    def db_alias(self) -> str:
+        return self._state.db or get_config().tenant_db_alias
+
+    @property
+    def domain_url(self) -> str:
+        """The routed domain, as django-pgschemas spells it (``folder`` is separate)."""
+        return self.domain
+
+    @property
+    def is_public(self) -> bool:
+        return False

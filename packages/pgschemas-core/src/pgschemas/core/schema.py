@@ -20,8 +20,11 @@ from .config import PUBLIC_KEY, get_config
 class SchemaLike(Protocol):
     """What every schema-bearing object offers: a ``Schema`` or a ``TenantModel`` row."""
 
-    schema_name: str
-    is_dynamic: bool
+    @property
+    def schema_name(self) -> str: ...
+
+    @property
+    def is_dynamic(self) -> bool: ...
 
     @property
     def db_alias(self) -> str: ...
@@ -83,8 +86,8 @@ class Schema(SchemaActivationMixin):
 
     @property
     def domain_url(self) -> str:
-        """``domain`` or ``domain/folder``, as django-pgschemas spells it."""
-        return f"{self.domain}/{self.folder}" if self.folder else self.domain
+        """The routed domain, as django-pgschemas spells it (``folder`` is separate)."""
+        return self.domain
 
     @property
     def is_public(self) -> bool:
@@ -123,7 +126,9 @@ def get_static_schema(key: str) -> Schema:
     raise LookupError(f"{key!r} is not a static tenant; the static tenants are: {known}")
 
 
-def get_static_schemas(*, include_public: bool = True, include_reference: bool = True) -> list[Schema]:
+def get_static_schemas(
+    *, include_public: bool = True, include_reference: bool = True
+) -> list[Schema]:
     """Static schemas in command order: public, static keys, then the clone reference."""
     config = get_config()
     schemas = [get_public_schema()] if include_public else []

@@ -28,7 +28,9 @@ class InvalidSchemaName(ValidationError):
         self.name = name
         self.rule = rule
         super().__init__(
-            f"Invalid schema name {name!r}: {rule}", code="invalid_schema_name", params={"name": name}
+            f"Invalid schema name {name!r}: {rule}",
+            code="invalid_schema_name",
+            params={"name": name},
         )
 
     def __str__(self) -> str:
@@ -42,7 +44,9 @@ def check_schema_name(name: object, *, allow_public: bool = False) -> str:
     helpers, activation); tenants may never be called ``public``.
     """
     if not isinstance(name, str):
-        raise InvalidSchemaName(repr(name), f"a schema name must be a string, not {type(name).__name__}")
+        raise InvalidSchemaName(
+            repr(name), f"a schema name must be a string, not {type(name).__name__}"
+        )
     if not name:
         raise InvalidSchemaName(name, "a schema name cannot be empty")
     if not name.isascii():

@@ -21,7 +21,7 @@ def original_backend_name() -> str:
 
 def import_original(submodule: str) -> ModuleType:
     name = original_backend_name()
-    if name.startswith("pgschemas.core.postgresql") or name.startswith("django_pgschemas."):
+    if name.startswith(("pgschemas.core.postgresql", "django_pgschemas.")):
         raise ImproperlyConfigured(
             f"PGSCHEMAS_ORIGINAL_BACKEND={name!r} points back at the pgschemas backend; "
             f"set it to the backend pgschemas should wrap, e.g. {DEFAULT_ORIGINAL_BACKEND!r}."

@@ -45,7 +45,7 @@ def set_search_path_sql(path: tuple[str, ...]) -> sql.Composed:
     return sql.SQL("SET search_path = {}").format(sql.SQL(", ").join(map(sql.Identifier, path)))
 
 
-class DatabaseWrapper(_OriginalWrapper):  # type: ignore[misc]
+class DatabaseWrapper(_OriginalWrapper):
     introspection_class = DatabaseSchemaIntrospection
 
     #: Marks connections whose search path follows the active schema (read by the router).

@@ -17,7 +17,7 @@ from ._original import import_original
 _OriginalIntrospection: Any = import_original("base").DatabaseWrapper.introspection_class
 
 
-class DatabaseSchemaIntrospection(_OriginalIntrospection):  # type: ignore[misc]
+class DatabaseSchemaIntrospection(_OriginalIntrospection):
     def get_table_list(self, cursor: Any) -> list[TableInfo]:
         cursor.execute(
             """

@@ -1,0 +1,141 @@
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.test import override_settings
+
+from pgschemas.core.checks import check_tenants
+from pgschemas.core.config import get_config
+
+
+def tenants(**changes: Any) -> dict[str, Any]:
+    value = copy.deepcopy(settings.TENANTS)
+    for key, entry in changes.items():
+        if entry is None:
+            value.pop(key, None)
+        else:
+            value[key] = entry
+    return value
+
+
+def ids(**overrides: Any) -> list[tuple[str, str]]:
+    with override_settings(**overrides):
+        return [(message.id, message.msg) for message in check_tenants()]
+
+
+def only(found: list[tuple[str, str]], check_id: str) -> list[str]:
+    return [msg for id_, msg in found if id_ == check_id]
+
+
+def test_the_test_settings_are_clean() -> None:
+    assert check_tenants() == []
+
+
+def test_tenants_must_be_a_dict() -> None:
+    assert only(ids(TENANTS=["public"]), "pgschemas.E001") == ["TENANTS must be a dict, got list."]
+
+
+def test_public_is_required() -> None:
+    assert only(ids(TENANTS=tenants(public=None)), "pgschemas.E002")
+
+
+@pytest.mark.parametrize(
+    "key", ["DOMAINS", "FALLBACK_DOMAINS", "HEADER", "SESSION_KEY", "URLCONF", "WS_URLCONF"]
+)
+def test_public_cannot_be_routed(key: str) -> None:
+    public = {**settings.TENANTS["public"], key: "x"}
+    messages = only(ids(TENANTS=tenants(public=public)), "pgschemas.E003")
+    assert messages and key in messages[0]
+
+
+def test_tenant_model_in_public_or_default_not_both() -> None:
+    default = {**settings.TENANTS["default"], "TENANT_MODEL": "shared_app.Tenant"}
+    assert only(ids(TENANTS=tenants(default=default)), "pgschemas.E004")
+    public = {k: v for k, v in settings.TENANTS["public"].items() if k != "TENANT_MODEL"}
+    with override_settings(TENANTS=tenants(public=public, default=default)):
+        assert check_tenants() == []
+        assert get_config().tenant_model == "shared_app.Tenant"
+
+
+def test_default_requires_urlconf() -> None:
+    default = {"APPS": ["tests.tenant_app"]}
+    assert only(ids(TENANTS=tenants(default=default)), "pgschemas.E005")
+
+
+@pytest.mark.parametrize("key", ["Blog", "pg_blog", "bad-name"])
+def test_static_keys_must_be_schema_names(key: str) -> None:
+    messages = only(ids(TENANTS=tenants(**{key: {"APPS": []}})), "pgschemas.E006")
+    assert messages and repr(key) in messages[0]
+
+
+def test_clone_reference_must_be_valid_and_unique() -> None:
+    bad = {**settings.TENANTS["default"], "CLONE_REFERENCE": "Sample"}
+    assert only(ids(TENANTS=tenants(default=bad)), "pgschemas.E006")
+    clash = {**settings.TENANTS["default"], "CLONE_REFERENCE": "blog"}
+    assert only(ids(TENANTS=tenants(default=clash)), "pgschemas.E007")
+
+
+def test_every_tenant_needs_apps() -> None:
+    messages = only(ids(TENANTS=tenants(blog={"DOMAINS": ["b.test"]})), "pgschemas.E008")
+    assert messages == ["TENANTS['blog'] has no APPS list (got None)."]
+
+
+def test_contenttypes_only_in_public() -> None:
+    blog = {"APPS": ["tests.blog_app", "django.contrib.contenttypes"]}
+    assert only(ids(TENANTS=tenants(blog=blog)), "pgschemas.E009")
+
+
+def test_sessions_need_auth() -> None:
+    blog = {"APPS": ["tests.blog_app", "django.contrib.sessions"]}
+    assert only(ids(TENANTS=tenants(blog=blog)), "pgschemas.E010")
+
+
+def test_tenant_model_app_only_in_public() -> None:
+    blog = {"APPS": ["tests.blog_app", "tests.shared_app"]}
+    assert only(ids(TENANTS=tenants(blog=blog)), "pgschemas.E011")
+    public = {**settings.TENANTS["public"], "APPS": ["django.contrib.contenttypes"]}
+    assert only(ids(TENANTS=tenants(public=public)), "pgschemas.E011")
+
+
+@pytest.mark.django_db
+def test_extra_search_paths_never_name_tenants(make_tenant: Any) -> None:
+    assert only(ids(PGSCHEMAS_EXTRA_SEARCH_PATHS=["blog"]), "pgschemas.E012")
+    make_tenant("dyn_clash")
+    assert only(ids(PGSCHEMAS_EXTRA_SEARCH_PATHS=["dyn_clash"]), "pgschemas.E012") == [
+        "PGSCHEMAS_EXTRA_SEARCH_PATHS names 'dyn_clash', which is a dynamic tenant."
+    ]
+    assert ids(PGSCHEMAS_EXTRA_SEARCH_PATHS=["extensions"]) == []
+
+
+def test_dynamic_tenants_need_a_model_and_a_default() -> None:
+    public = {k: v for k, v in settings.TENANTS["public"].items() if k != "TENANT_MODEL"}
+    assert only(ids(TENANTS=tenants(public=public)), "pgschemas.E013")
+    assert only(ids(TENANTS=tenants(default=None)), "pgschemas.E013")
+
+
+@pytest.mark.filterwarnings("ignore:Overriding setting DATABASES")
+def test_backend_and_router_are_required() -> None:
+    databases = copy.deepcopy(settings.DATABASES)
+    databases["default"]["ENGINE"] = "django.db.backends.postgresql"
+    assert only(ids(DATABASES=databases), "pgschemas.E017")
+    assert only(ids(DATABASE_ROUTERS=[]), "pgschemas.E018")
+    assert only(ids(PGSCHEMAS_TENANT_DB_ALIAS="tenants"), "pgschemas.E016")
+
+
+def test_apps_not_installed_warn() -> None:
+    blog = {"APPS": ["tests.blog_app", "not.installed"]}
+    assert only(ids(TENANTS=tenants(blog=blog)), "pgschemas.W001")
+
+
+def test_checks_run_through_manage_py_check() -> None:
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    with (
+        override_settings(TENANTS=tenants(public=None)),
+        pytest.raises(SystemCheckError, match=r"pgschemas\.E002"),
+    ):
+        call_command("check")

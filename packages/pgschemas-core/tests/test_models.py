@@ -1,0 +1,146 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+
+from pgschemas.core import ddl, signals
+from pgschemas.core.provisioning import register_provisioner, unregister_provisioner
+
+
+@pytest.mark.django_db
+def test_creating_a_tenant_creates_and_migrates_its_schema(make_tenant: Any) -> None:
+    from tests.tenant_app.models import Item
+
+    tenant = make_tenant("acme")
+    assert ddl.schema_exists("acme")
+    with tenant:
+        Item.objects.create(name="widget")
+        assert connection.introspection.table_names() == sorted(
+            [
+                "auth_group",
+                "auth_group_permissions",
+                "auth_permission",
+                "auth_user",
+                "auth_user_groups",
+                "auth_user_user_permissions",
+                "django_migrations",
+                "tenant_app_item",
+            ]
+        )
+
+
+class Boom(Exception):
+    pass
+
+
+class FailingProvisioner:
+    def provision(self, tenant: Any, *, verbosity: int = 0) -> bool:
+        from pgschemas.core.migration import migrate_schema
+
+        migrate_schema(tenant)  # real DDL happens, then the failure
+        raise Boom(tenant.schema_name)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_failed_provisioning_leaves_neither_schema_nor_row() -> None:
+    from tests.shared_app.models import Tenant
+
+    provisioner = FailingProvisioner()
+    register_provisioner(provisioner)
+    try:
+        with pytest.raises(Boom):
+            Tenant.objects.create(schema_name="doomed")
+    finally:
+        unregister_provisioner(provisioner)
+    assert not ddl.schema_exists("doomed")
+    assert not Tenant.objects.filter(schema_name="doomed").exists()
+
+
+@pytest.mark.django_db
+def test_signals_fire_in_order(make_tenant: Any) -> None:
+    events: list[str] = []
+
+    def record(name: str) -> Any:
+        def receiver(sender: Any, tenant: Any, **kwargs: Any) -> None:
+            events.append(f"{name}:{tenant.schema_name}")
+
+        return receiver
+
+    receivers = {
+        signals.dynamic_tenant_needs_sync: record("needs_sync"),
+        signals.dynamic_tenant_post_sync: record("post_sync"),
+        signals.dynamic_tenant_pre_drop: record("pre_drop"),
+    }
+    for signal, receiver in receivers.items():
+        signal.connect(receiver)
+    try:
+        tenant = make_tenant("signalled")
+        tenant.delete()
+    finally:
+        for signal, receiver in receivers.items():
+            signal.disconnect(receiver)
+    assert events == ["needs_sync:signalled", "post_sync:signalled", "pre_drop:signalled"]
+    assert not ddl.schema_exists("signalled")
+
+
+@pytest.mark.django_db
+def test_queryset_delete_drops_schemas(make_tenant: Any) -> None:
+    from tests.shared_app.models import Tenant
+
+    make_tenant("qs_one")
+    make_tenant("qs_two")
+    deleted, per_model = Tenant.objects.filter(schema_name__startswith="qs_").delete()
+    assert deleted == 2
+    assert per_model == {"shared_app.Tenant": 2}
+    assert not ddl.schema_exists("qs_one") and not ddl.schema_exists("qs_two")
+
+
+@pytest.mark.django_db
+def test_auto_drop_off_keeps_the_schema(make_tenant: Any, monkeypatch: Any) -> None:
+    from tests.shared_app.models import Tenant
+
+    tenant = make_tenant("kept")
+    monkeypatch.setattr(Tenant, "auto_drop_schema", False)
+    tenant.delete()
+    assert ddl.schema_exists("kept")
+
+
+@pytest.mark.django_db
+def test_auto_create_off_creates_no_schema(monkeypatch: Any) -> None:
+    from tests.shared_app.models import Tenant
+
+    monkeypatch.setattr(Tenant, "auto_create_schema", False)
+    Tenant.objects.create(schema_name="rowonly")
+    assert not ddl.schema_exists("rowonly")
+
+
+@pytest.mark.django_db
+def test_schema_name_cannot_change_on_save_but_rename_works(make_tenant: Any) -> None:
+    from tests.tenant_app.models import Item
+
+    tenant = make_tenant("before")
+    with tenant:
+        Item.objects.create(name="survives")
+    tenant.schema_name = "after"
+    with pytest.raises(ValidationError, match="rename_schema"):
+        tenant.save()
+    tenant.schema_name = "before"
+    tenant.rename_schema("after")
+    assert ddl.schema_exists("after") and not ddl.schema_exists("before")
+    with tenant:
+        assert Item.objects.get().name == "survives"
+
+
+@pytest.mark.django_db
+def test_duplicate_schema_name_is_refused_without_half_state(make_tenant: Any) -> None:
+    from django.db import IntegrityError, transaction
+
+    from tests.shared_app.models import Tenant
+
+    make_tenant("twin")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Tenant.objects.create(schema_name="twin")
+    assert Tenant.objects.filter(schema_name="twin").count() == 1
