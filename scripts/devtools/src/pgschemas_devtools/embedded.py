@@ -8,7 +8,8 @@ with start_server(purpose="demo") as server:  # data kept in <repo>/.pgdata/demo
 ```
 
 Every server started here is stopped at interpreter exit (``atexit``) and when the
-process receives SIGINT or SIGTERM, so no postgres process outlives its owner.
+process receives SIGINT or SIGTERM (after the program has unwound, at the latest 15 s
+later or at a second signal), so no postgres process outlives its owner.
 Temporary servers (``temporary=True``) also delete their data directory.
 """
 
@@ -183,12 +184,13 @@ def _kill_leftovers(pgdata: Path) -> None:
 
 
 def _install_handlers(*, signals: bool) -> None:
-    """Stop servers at exit and on SIGINT/SIGTERM, then defer to the previous handler.
+    """Stop servers at exit and on SIGINT/SIGTERM.
 
-    SIGINT keeps its usual meaning (``KeyboardInterrupt`` unwinds the program, so
-    ``finally`` blocks and pytest's teardown still run) but the servers are stopped
-    first. SIGTERM with the default disposition is turned into the same unwinding via
-    ``KeyboardInterrupt`` after stopping the servers.
+    First signal: the program unwinds as usual (the previous handler runs; for Ctrl-C
+    and a default SIGTERM that is ``KeyboardInterrupt``), so ``finally`` blocks, context
+    managers, pytest's teardown and ``atexit`` stop the servers after the code using
+    them is done; a watchdog stops them anyway after ``_GRACE_SECONDS``. A second signal
+    stops them at once.
     """
     global _atexit_installed, _handlers_installed
     if not _atexit_installed:
@@ -206,14 +208,26 @@ def _install_handlers(*, signals: bool) -> None:
         signal.signal(signum, _make_handler(signum, previous))
 
 
+_GRACE_SECONDS = 15.0
+_watchdog: threading.Timer | None = None
+
+
 def _make_handler(signum: int, previous: Any) -> Any:
     def handler(received: int, frame: FrameType | None) -> None:
-        stop_all()
-        if callable(previous):
+        global _watchdog
+        if _watchdog is None:
+            _watchdog = threading.Timer(_GRACE_SECONDS, stop_all)
+            _watchdog.daemon = True
+            _watchdog.start()
+        else:
+            stop_all()
+        if callable(previous) and previous is not signal.default_int_handler:
             previous(received, frame)
             return
-        # SIG_DFL or None (installed from C): unwind like Ctrl-C would.
-        raise KeyboardInterrupt(f"received signal {signal.Signals(signum).name}")
+        # Ctrl-C, or SIG_DFL / None (installed from C): unwind like Ctrl-C does.
+        if signum == signal.SIGINT:
+            raise KeyboardInterrupt
+        raise KeyboardInterrupt(f"received {signal.Signals(signum).name}")
 
     return handler
 
