@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from django.conf import settings
+from django.core.cache import caches
+
+
+def redis_unreachable_reason() -> str | None:
+    """Why the Redis tests cannot run here, or None when a Redis server answers PING."""
+    url = urlsplit(settings.REDIS_URL)
+    host, port = url.hostname or "127.0.0.1", url.port or 6379
+    try:
+        with socket.create_connection((host, port), timeout=1) as sock:
+            sock.sendall(b"PING\r\n")
+            reply = sock.recv(64)
+    except OSError as exc:
+        return f"no Redis answers at {host}:{port} ({exc}); set PGSCHEMAS_TEST_REDIS_URL"
+    if not reply.startswith(b"+PONG"):
+        return f"{host}:{port} did not answer PING like Redis ({reply!r})"
+    return None
+
+
+@pytest.fixture(scope="session")
+def redis_client() -> Any:
+    """A redis-py client on the test Redis; skips (saying why) without redis-py or a server."""
+    redis = pytest.importorskip(
+        "redis", reason="redis-py is not installed (pip install redis) for Django's RedisCache"
+    )
+    reason = redis_unreachable_reason()
+    if reason:
+        pytest.skip(reason)
+    return redis.Redis.from_url(settings.REDIS_URL)
+
+
+@pytest.fixture(params=["default", "files", "redis"])
+def cache(request: Any) -> Iterator[Any]:
+    """Each backend configured with ``make_key``, emptied after the test."""
+    client = request.getfixturevalue("redis_client") if request.param == "redis" else None
+    backend = caches[request.param]
+    yield backend
+    if client is not None:
+        # Never flush a shared Redis: drop only this run's keys.
+        for key in client.scan_iter(match=f"*:{settings.RUN_PREFIX}:*"):
+            client.delete(key)
+    else:
+        backend.clear()
