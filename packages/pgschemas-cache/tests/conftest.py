@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings
 from django.core.cache import caches
+from django.core.management import call_command
 
 
 def redis_unreachable_reason() -> str | None:
@@ -37,7 +38,14 @@ def redis_client() -> Any:
     return redis.Redis.from_url(settings.REDIS_URL)
 
 
-@pytest.fixture(params=["default", "files", "redis"])
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    """The DatabaseCache table, in public (see tests/routers.py)."""
+    with django_db_blocker.unblock():
+        call_command("createcachetable", verbosity=0)
+
+
+@pytest.fixture(params=["default", "files", "db", "redis"])
 def cache(request: Any) -> Iterator[Any]:
     """Each backend configured with ``make_key``, emptied after the test."""
     client = request.getfixturevalue("redis_client") if request.param == "redis" else None

@@ -15,7 +15,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 INSTALLED_APPS = ["pgschemas.core", "django.contrib.contenttypes"]
 
 DATABASES = {"default": database_settings("pgschemas_cache")}
-DATABASE_ROUTERS = ["pgschemas.core.routers.TenantAppsRouter"]
+DATABASE_ROUTERS = ["tests.routers.CacheTableRouter", "pgschemas.core.routers.TenantAppsRouter"]
 
 TENANTS = {
     "public": {"APPS": ["pgschemas.core", "django.contrib.contenttypes"]},
@@ -35,6 +35,11 @@ CACHES = {
     "files": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": tempfile.mkdtemp(prefix="pgschemas-cache-tests-"),
+        "KEY_FUNCTION": "pgschemas.cache.make_key",
+    },
+    "db": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "pgschemas_cache_entries",
         "KEY_FUNCTION": "pgschemas.cache.make_key",
     },
     "redis": {

@@ -11,6 +11,9 @@ from pgschemas.cache import make_key, reverse_key, schema_key_prefix
 from pgschemas.core import Schema, get_public_schema
 from pgschemas.core.schema import get_static_schema
 
+# The "db" cache backend reads and writes a table (rolled back after each test).
+pytestmark = pytest.mark.django_db
+
 
 def tenant1() -> Schema:
     return get_static_schema("tenant1")
