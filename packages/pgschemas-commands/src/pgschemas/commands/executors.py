@@ -1,0 +1,212 @@
+"""Running one task per schema, one schema at a time or on several threads.
+
+Both executors activate the schema around the task (``with schema:``, so whatever was
+active before is active again afterwards), give the task output streams that prefix every
+line with the schema name, catch a failure, report it with its schema and go on with the
+remaining schemas - unless ``fail_fast`` is set: then the sequential executor stops at the
+first failure and the parallel one starts no new schema (those already running finish).
+Schemas that were not run are reported as skipped.
+
+The parallel executor uses threads: Django connections are per thread, so every worker has
+its own database connection, closed when the worker has no schema left to run.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import threading
+import traceback as tb
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management.base import CommandError
+from django.db import connections
+
+from pgschemas.core.schema import SchemaLike
+
+from .output import PrefixedStream, ProgressBar, RoutedStdio, isatty
+
+SEQUENTIAL = "sequential"
+PARALLEL = "parallel"
+EXECUTORS = (SEQUENTIAL, PARALLEL)
+
+#: ``task(schema, stdout, stderr)``: run on one schema; raise to report a failure.
+Task = Callable[[SchemaLike, PrefixedStream, PrefixedStream], Any]
+
+
+@dataclass
+class SchemaResult:
+    schema_name: str
+    status: str  # "ok", "failed", "skipped"
+    message: str = ""
+
+
+@dataclass
+class RunReport:
+    results: list[SchemaResult] = field(default_factory=list)
+
+    def _with(self, status: str) -> list[str]:
+        return [r.schema_name for r in self.results if r.status == status]
+
+    @property
+    def succeeded(self) -> list[str]:
+        return self._with("ok")
+
+    @property
+    def failed(self) -> list[str]:
+        return self._with("failed")
+
+    @property
+    def skipped(self) -> list[str]:
+        return self._with("skipped")
+
+    def summary(self, what: str, *, verbose: bool = False) -> str:
+        """``what`` succeeded on N schemas, failed on M: names; skipped K: names."""
+        total = len(self.results)
+        parts = [f"{what}: succeeded on {len(self.succeeded)} of {total} schemas"]
+        if verbose and self.succeeded:
+            parts[0] += f" ({', '.join(self.succeeded)})"
+        if self.failed:
+            parts.append(f"failed on {len(self.failed)}: {', '.join(self.failed)}")
+        if self.skipped:
+            parts.append(f"skipped {len(self.skipped)}: {', '.join(self.skipped)}")
+        return "; ".join(parts) + "."
+
+
+def max_workers() -> int:
+    """``PGSCHEMAS_PARALLEL_MAX_PROCESSES`` (alias ``PGSCHEMAS_PARALLEL_MAX_THREADS``)."""
+    value = getattr(settings, "PGSCHEMAS_PARALLEL_MAX_PROCESSES", None)
+    name = "PGSCHEMAS_PARALLEL_MAX_PROCESSES"
+    if value is None:
+        value = getattr(settings, "PGSCHEMAS_PARALLEL_MAX_THREADS", None)
+        name = "PGSCHEMAS_PARALLEL_MAX_THREADS"
+    if value is None:
+        return os.cpu_count() or 1
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ImproperlyConfigured(
+            f"{name} must be a positive integer or None (= number of CPUs), got {value!r}."
+        )
+    return value
+
+
+def describe_error(exc: BaseException) -> str:
+    if isinstance(exc, SystemExit):
+        return f"exited with status {exc.code}"
+    if isinstance(exc, CommandError):
+        return str(exc)
+    return f"{type(exc).__name__}: {exc}"
+
+
+class SchemaRunner:
+    """Runs a :data:`Task` on schemas and collects a :class:`RunReport`."""
+
+    def __init__(
+        self,
+        *,
+        stdout: IO[str],
+        stderr: IO[str],
+        executor: str = SEQUENTIAL,
+        fail_fast: bool = False,
+        show_traceback: bool = False,
+        route_stdio: bool = True,
+        progress: bool | None = None,
+    ) -> None:
+        if executor not in EXECUTORS:
+            raise CommandError(
+                f"Unknown executor {executor!r}; choose one of: {', '.join(EXECUTORS)}."
+            )
+        self.stdout = stdout
+        self.stderr = stderr
+        self.executor = executor
+        self.fail_fast = fail_fast
+        self.show_traceback = show_traceback
+        self.route_stdio = route_stdio
+        self.progress_enabled = (
+            progress if progress is not None else isatty(stdout) and isatty(stderr)
+        )
+
+    def run(self, schemas: Sequence[SchemaLike], task: Task) -> RunReport:
+        results: list[SchemaResult | None] = [None] * len(schemas)
+        self._bar = ProgressBar(self.stderr, len(schemas), enabled=self.progress_enabled)
+        self._stop = threading.Event()
+        routed = RoutedStdio()
+        try:
+            if self.route_stdio:
+                routed.__enter__()
+            if self.executor == PARALLEL and len(schemas) > 1:
+                self._run_parallel(schemas, task, results, routed)
+            else:
+                for index, schema in enumerate(schemas):
+                    if self._stop.is_set():
+                        break
+                    results[index] = self._run_one(schema, task, routed)
+        finally:
+            if self.route_stdio:
+                routed.__exit__(None, None, None)
+            self._bar.finish()
+        report = RunReport()
+        for schema, result in zip(schemas, results, strict=True):
+            report.results.append(
+                result or SchemaResult(schema.schema_name, "skipped", "not run (--fail-fast)")
+            )
+        return report
+
+    def _run_parallel(
+        self,
+        schemas: Sequence[SchemaLike],
+        task: Task,
+        results: list[SchemaResult | None],
+        routed: RoutedStdio,
+    ) -> None:
+        pending: queue.SimpleQueue[int] = queue.SimpleQueue()
+        for index in range(len(schemas)):
+            pending.put(index)
+
+        def worker() -> None:
+            try:
+                while not self._stop.is_set():
+                    try:
+                        index = pending.get_nowait()
+                    except queue.Empty:
+                        return
+                    results[index] = self._run_one(schemas[index], task, routed)
+            finally:
+                connections.close_all()
+
+        threads = [
+            threading.Thread(target=worker, name=f"pgschemas-worker-{n}", daemon=True)
+            for n in range(min(max_workers(), len(schemas)))
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+    def _run_one(self, schema: SchemaLike, task: Task, routed: RoutedStdio) -> SchemaResult:
+        name = schema.schema_name
+        out = PrefixedStream(self.stdout, name, self._bar)
+        err = PrefixedStream(self.stderr, name, self._bar)
+        routed.bind(out, err)
+        try:
+            with schema:
+                task(schema, out, err)
+        except (Exception, SystemExit) as exc:
+            message = describe_error(exc)
+            if self.show_traceback:
+                err.write("".join(tb.format_exception(exc)))
+            err.write(f"error: {message}\n")
+            result = SchemaResult(name, "failed", message)
+            if self.fail_fast:
+                self._stop.set()
+        else:
+            result = SchemaResult(name, "ok")
+        finally:
+            out.flush()
+            err.flush()
+            routed.bind(None, None)
+        self._bar.advance(failed=result.status == "failed")
+        return result

@@ -1,0 +1,140 @@
+"""``manage.py migrate``: Django's migrate, over every selected schema (all by default).
+
+Each schema that has something to do runs Django's own ``migrate`` logic - so every option
+(``--fake``, ``--fake-initial``, ``--plan``, ``--check``, ``--prune``, app label and migration
+name, ``--run-syncdb``) means what it means in Django, and the router decides which app's
+tables go where - on the process-wide cached migration graph, under a per-schema advisory
+lock, inside one transaction per schema when every planned migration is atomic.
+
+Schemas with nothing to apply are found from one bulk read and skipped without running the
+executor (and without pre/post-migrate signals). ``--prune`` and ``--run-syncdb`` always run
+the full command, since only it can tell.
+"""
+
+from __future__ import annotations
+
+import types
+from collections.abc import Callable
+from contextlib import nullcontext
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import no_translations
+from django.core.management.commands import migrate as django_migrate
+from django.db import connections, transaction
+
+from pgschemas.commands.base import WrappedSchemaOption
+from pgschemas.commands.executors import SchemaResult
+from pgschemas.commands.migrating import (
+    graph_loader,
+    migration_timeouts,
+    pending_schemas,
+    schema_lock,
+    targets_for,
+)
+from pgschemas.commands.selectors import WILDCARD_ALL
+from pgschemas.core.migration import CachedMigrationExecutor
+from pgschemas.core.schema import SchemaLike
+
+
+def _django_handle_on_cached_graph() -> Callable[..., Any]:
+    """Django's ``migrate`` handle, resolving ``MigrationExecutor`` to the cached executor.
+
+    The function is Django's own code object with a copy of its module globals in which
+    ``MigrationExecutor`` is core's ``CachedMigrationExecutor``: nothing global is patched.
+    Falls back to Django's handle unchanged if its shape is not the expected one.
+    """
+    handle = django_migrate.Command.handle
+    inner = handle
+    for cell in handle.__closure__ or ():
+        candidate = cell.cell_contents
+        if isinstance(candidate, types.FunctionType) and candidate.__name__ == "handle":
+            inner = candidate
+    if "MigrationExecutor" not in inner.__code__.co_names:
+        return handle  # type: ignore[no-any-return]
+    namespace = {**inner.__globals__, "MigrationExecutor": CachedMigrationExecutor}
+    return types.FunctionType(
+        inner.__code__, namespace, inner.__name__, inner.__defaults__, inner.__closure__
+    )
+
+
+_django_handle = _django_handle_on_cached_graph()
+
+
+class Command(WrappedSchemaOption, django_migrate.Command):
+    help = (
+        "Updates database schema: runs Django's migrate on the selected schemas "
+        "(all schemas by default). Manages both apps with migrations and those without."
+    )
+    default_selectors = (WILDCARD_ALL,)
+    pgschemas_read_only = False
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        no_translations(self._handle)(*args, **options)
+
+    def _handle(self, *args: Any, **options: Any) -> None:
+        database = options["database"]
+        if not getattr(connections[database], "pgschemas_aware", False):
+            _django_handle(self, *args, **options)  # not a schema database: plain Django
+            return
+        options["skip_checks"] = True  # checked once by execute() already
+
+        def task(schema: SchemaLike) -> None:
+            self.migrate_one(schema, *args, **options)
+
+        self.run_on_schemas(task, options, what="migrate")
+
+    def partition_up_to_date(
+        self, schemas: list[SchemaLike], options: dict[str, Any]
+    ) -> tuple[list[SchemaLike], dict[str, SchemaResult]]:
+        """Leave out schemas whose plan is empty (one bulk read, graph loaded once)."""
+        if options.get("prune") or options.get("run_syncdb") or not schemas:
+            return schemas, {}
+        loader = graph_loader()
+        targets = targets_for(loader, options.get("app_label"), options.get("migration_name"))
+        if targets is None:
+            return schemas, {}
+        alias = schemas[0].db_alias
+        if any(schema.db_alias != alias for schema in schemas):
+            return schemas, {}
+        pending = pending_schemas([s.schema_name for s in schemas], alias, targets, loader)
+        to_run = [s for s in schemas if pending[s.schema_name]]
+        done = {
+            s.schema_name: SchemaResult(s.schema_name, "ok", "up to date")
+            for s in schemas
+            if not pending[s.schema_name]
+        }
+        verbosity = options.get("verbosity", 1)
+        if done and (verbosity >= 2 or (verbosity >= 1 and options.get("plan"))):
+            for name in done:
+                message = (
+                    "No planned migration operations."
+                    if options.get("plan")
+                    else "No migrations to apply."
+                )
+                self.stdout.write(f"[{name}] {message}")
+        return to_run, done
+
+    def migrate_one(self, schema: SchemaLike, *args: Any, **options: Any) -> None:
+        """Django's migrate on the active schema: locked, time-limited, all-or-nothing."""
+        connection = connections[schema.db_alias]
+        with schema_lock(connection, schema.schema_name), migration_timeouts(connection):
+            atomic = self._schema_atomic(connection, options)
+            block = transaction.atomic(using=connection.alias) if atomic else nullcontext()
+            with block:
+                _django_handle(self, *args, **options)
+
+    def _schema_atomic(self, connection: Any, options: dict[str, Any]) -> bool:
+        """One transaction for the schema unless disabled or a planned migration is not atomic."""
+        if not getattr(settings, "PGSCHEMAS_MIGRATION_ATOMIC", True):
+            return False
+        if options.get("plan") or options.get("check_unapplied"):
+            return False
+        executor = CachedMigrationExecutor(connection)
+        targets = targets_for(
+            executor.loader, options.get("app_label"), options.get("migration_name")
+        )
+        if targets is None:
+            return False
+        plan = executor.migration_plan(targets)
+        return all(migration.atomic for migration, _backwards in plan)

@@ -1,0 +1,26 @@
+"""``manage.py whowill -s SELECTOR``: the schemas a selector resolves to; creates nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from pgschemas.commands.base import WrappedSchemaOption, add_schema_arguments
+
+
+class Command(WrappedSchemaOption, BaseCommand):
+    help = "Print the schemas that -s/-x select (one per line, in execution order)"
+    pgschemas_read_only = True
+
+    def add_arguments(self, parser: Any) -> None:
+        add_schema_arguments(parser)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        selection = self.select_schemas(options)
+        for schema in selection.schemas:
+            if options["verbosity"] >= 2:
+                kind = "dynamic" if schema.is_dynamic else "static"
+                self.stdout.write(f"{schema.schema_name}\t{kind}")
+            else:
+                self.stdout.write(schema.schema_name)
