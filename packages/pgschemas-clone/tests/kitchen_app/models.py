@@ -1,0 +1,1 @@
+"""No models: its migration creates every object kind a schema can hold, with RunSQL."""
