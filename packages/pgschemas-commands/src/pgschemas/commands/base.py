@@ -267,6 +267,12 @@ class WrappedSchemaOption:
         executor: str | None = None,
     ) -> RunReport:
         """Select, prepare and run ``task(schema)`` on each schema; summary; raise on failure."""
+        current = running_schema.get()
+        if selection is None and current is not None and not options.get("schemas"):
+            # Called by runschema (or another schema command) for the schema it is running
+            # on: that caller prefixes, reports and summarises.
+            task(current)
+            return RunReport([SchemaResult(current.schema_name, "ok")])
         selection = selection or self.select_schemas(options)
         if read_only is None:
             read_only = is_read_only(self)
