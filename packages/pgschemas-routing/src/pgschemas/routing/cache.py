@@ -1,0 +1,178 @@
+"""The routing lookup cache: warm routing costs no database query.
+
+Two layers:
+
+- **Process memory**: a dict from a lookup key (``("host", "example.com")``,
+  ``("header", "acme")``, ...) to what the database said, stamped with an expiry time
+  (``PGSCHEMAS_ROUTING_CACHE_TIMEOUT``) and, when a shared cache is configured, with the
+  shared version. Bounded by ``PGSCHEMAS_ROUTING_CACHE_MAX_ENTRIES`` (oldest evicted first).
+- **A shared Django cache** (``PGSCHEMAS_ROUTING_CACHE``, optional): holds a version number
+  read once per routed request, and the raw lookup data under versioned keys, so a fresh
+  process warms up without the database and a bump of the version invalidates every
+  process at once.
+
+Invalidation (:func:`invalidate`) clears process memory and bumps the shared version. It
+runs on every save/delete of the tenant or domain model (see :mod:`.signals`), once at
+once and once more when the transaction commits: a concurrent request that re-read the
+old rows between the change and the commit cannot leave them cached. A load started before
+an invalidation is not stored (generation check).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+from django.db import transaction
+
+from pgschemas.core.activation import get_current_schema, override
+from pgschemas.core.config import PUBLIC_KEY
+from pgschemas.core.schema import get_public_schema
+
+from . import conf
+
+T = TypeVar("T")
+
+#: Returned by :func:`get` when the key is not cached (None is a valid cached value).
+MISS: Any = type("Miss", (), {"__repr__": lambda self: "MISS", "__bool__": lambda self: False})()
+
+VERSION_KEY = "pgschemas.routing:version"
+_KEY_PREFIX = "pgschemas.routing"
+
+_lock = threading.Lock()
+#: key -> (expires_at (monotonic) or None, shared version or None, value)
+_entries: dict[tuple[str, str], tuple[float | None, Any, Any]] = {}
+_generation = 0
+
+
+@contextmanager
+def in_public() -> Iterator[None]:
+    """Run shared-cache and lookup queries in ``public`` (tenant-aware KEY_FUNCTIONs agree)."""
+    if get_current_schema().schema_name == PUBLIC_KEY:
+        yield
+    else:
+        with override(get_public_schema()):
+            yield
+
+
+def shared_cache() -> Any:
+    """The shared Django cache, or None when ``PGSCHEMAS_ROUTING_CACHE`` is not set."""
+    alias = conf.cache_alias()
+    if alias is None:
+        return None
+    from django.core.cache import caches
+
+    return caches[alias]
+
+
+def current_version() -> Any:
+    """The shared version (one shared-cache read), or None without a shared cache."""
+    shared = shared_cache()
+    if shared is None:
+        return None
+    with in_public():
+        version = shared.get(VERSION_KEY)
+        if version is None:
+            # A fresh (or evicted) key starts from the clock, never from an old value.
+            shared.add(VERSION_KEY, time.time_ns(), None)
+            version = shared.get(VERSION_KEY)
+    return version
+
+
+def _shared_key(version: Any, key: tuple[str, str]) -> str:
+    digest = hashlib.sha256(key[1].encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    return f"{_KEY_PREFIX}:{version}:{key[0]}:{digest}"
+
+
+def get(key: tuple[str, str], version: Any) -> Any:
+    """The cached value for ``key`` (no I/O but the version read already done), or MISS."""
+    entry = _entries.get(key)
+    if entry is None:
+        return MISS
+    expires, entry_version, value = entry
+    if entry_version != version or (expires is not None and expires <= time.monotonic()):
+        return MISS
+    return value
+
+
+def load(
+    key: tuple[str, str],
+    version: Any,
+    fetch: Callable[[], Any],
+    build: Callable[[Any], T],
+) -> T:
+    """Fetch raw data (shared cache, else ``fetch()`` = database), build, cache, return it.
+
+    ``fetch`` returns plain picklable data; ``build`` turns it into what callers use.
+    """
+    timeout = conf.cache_timeout()
+    if timeout == 0:
+        return build(fetch())
+    generation = _generation
+    shared = shared_cache() if version is not None else None
+    data: Any = MISS
+    if shared is not None:
+        with in_public():
+            data = shared.get(_shared_key(version, key), MISS)
+    if data is MISS:
+        data = fetch()
+        if shared is not None:
+            with in_public():
+                shared.set(_shared_key(version, key), data, timeout)
+    value = build(data)
+    expires = None if timeout is None else time.monotonic() + timeout
+    with _lock:
+        if generation == _generation:
+            if len(_entries) >= conf.cache_max_entries():
+                # Evict the oldest half: insertion order is age order.
+                for old in list(_entries)[: max(1, len(_entries) // 2)]:
+                    del _entries[old]
+            _entries[key] = (expires, version, value)
+    return value
+
+
+def clear_local() -> None:
+    """Forget what this process cached (other processes are untouched)."""
+    global _generation
+    with _lock:
+        _generation += 1
+        _entries.clear()
+
+
+def bump_shared_version() -> None:
+    """Make every process's cached routing stale (no-op without a shared cache)."""
+    shared = shared_cache()
+    if shared is None:
+        return
+    with in_public():
+        try:
+            shared.incr(VERSION_KEY)
+        except ValueError:  # missing or evicted: any new value differs from the old ones
+            shared.set(VERSION_KEY, time.time_ns(), None)
+
+
+def _invalidate_now() -> None:
+    clear_local()
+    bump_shared_version()
+
+
+def invalidate(using: str | None = None) -> None:
+    """Drop cached routing now and again when the current transaction commits.
+
+    Call it after changes Django sends no signal for (``QuerySet.update()``, raw SQL).
+    """
+    _invalidate_now()
+    transaction.on_commit(_invalidate_now, using=using)
+
+
+#: Public name for projects and benchmarks: forget every cached route, everywhere.
+clear_routing_cache = invalidate
+
+
+def stats() -> dict[str, int]:
+    """Entries held in this process (for diagnostics and benchmarks)."""
+    return {"entries": len(_entries), "generation": _generation}

@@ -1,0 +1,64 @@
+"""The ``PGSCHEMAS_*`` settings routing reads, each in one place with its default.
+
+Read at call time (cheap ``getattr`` on ``settings``) so ``override_settings`` in tests and
+settings changed at startup are always honoured.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+#: Seconds a routing lookup is trusted before it is read again from the database.
+DEFAULT_CACHE_TIMEOUT = 60
+#: Hosts (and header/session values) kept in process memory before the oldest are evicted.
+DEFAULT_CACHE_MAX_ENTRIES = 10_000
+
+
+def tenant_header() -> str | None:
+    """``PGSCHEMAS_TENANT_HEADER``: the request header naming the tenant (e.g. ``"tenant"``)."""
+    return getattr(settings, "PGSCHEMAS_TENANT_HEADER", None) or None
+
+
+def tenant_session_key() -> str | None:
+    """``PGSCHEMAS_TENANT_SESSION_KEY``: the session key naming the tenant."""
+    return getattr(settings, "PGSCHEMAS_TENANT_SESSION_KEY", None) or None
+
+
+def cache_timeout() -> float | None:
+    """``PGSCHEMAS_ROUTING_CACHE_TIMEOUT``: seconds; 0 disables caching, None never expires."""
+    value: Any = getattr(settings, "PGSCHEMAS_ROUTING_CACHE_TIMEOUT", DEFAULT_CACHE_TIMEOUT)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        raise ImproperlyConfigured(
+            f"PGSCHEMAS_ROUTING_CACHE_TIMEOUT must be a number of seconds >= 0 or None, "
+            f"got {value!r}."
+        )
+    return float(value)
+
+
+def cache_alias() -> str | None:
+    """``PGSCHEMAS_ROUTING_CACHE``: alias of a shared Django cache (Redis, Memcached), or None."""
+    alias = getattr(settings, "PGSCHEMAS_ROUTING_CACHE", None)
+    if alias is None:
+        return None
+    caches_setting = getattr(settings, "CACHES", {})
+    if alias not in caches_setting:
+        raise ImproperlyConfigured(
+            f"PGSCHEMAS_ROUTING_CACHE is {alias!r} but CACHES has no such alias; "
+            f"use one of {sorted(caches_setting)} or None."
+        )
+    return str(alias)
+
+
+def cache_max_entries() -> int:
+    """``PGSCHEMAS_ROUTING_CACHE_MAX_ENTRIES``: bound on entries kept in process memory."""
+    value: Any = getattr(settings, "PGSCHEMAS_ROUTING_CACHE_MAX_ENTRIES", DEFAULT_CACHE_MAX_ENTRIES)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ImproperlyConfigured(
+            f"PGSCHEMAS_ROUTING_CACHE_MAX_ENTRIES must be a positive integer, got {value!r}."
+        )
+    return value

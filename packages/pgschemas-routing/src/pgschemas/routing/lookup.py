@@ -1,0 +1,183 @@
+"""Finding the route for a host, header value or session value (cached).
+
+Every function takes ``allow_db``: with False it answers only from memory and returns
+:data:`~.cache.MISS` when the database would be needed, so async middleware can stay on
+the event loop for warm requests and hop to a thread only for cold ones.
+
+Database rows are read in ``public``, on ``PGSCHEMAS_TENANT_DB_ALIAS``: one query per host
+(every folder of that host at once, plus one for primary domains when a row redirects),
+so unknown first path segments never reach the database or grow the cache.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+
+from pgschemas.core.config import get_config
+from pgschemas.core.utils import get_domain_model, get_tenant_model
+
+from . import cache
+from .routes import (
+    DOMAIN,
+    HEADER,
+    SESSION,
+    Route,
+    TenantSnapshot,
+    dynamic_route,
+    static_tables,
+)
+from .urlconf import dynamic_urlconf
+
+_MISS = cache.MISS
+_PG_BIGINT = 2**63
+
+
+# ----------------------------------------------------------------------------- domains
+
+
+def _fetch_host(host: str) -> list[tuple[str, tuple[Any, ...], tuple[str, str] | None]]:
+    """Rows for ``host`` as plain data: (folder, tenant values, redirect target)."""
+    domain_model = get_domain_model()
+    if domain_model is None:
+        return []
+    alias = get_config().tenant_db_alias
+    with cache.in_public():
+        rows = list(
+            domain_model._default_manager.using(alias).filter(domain=host).select_related("tenant")
+        )
+        redirecting = {
+            row.tenant_id for row in rows if row.redirect_to_primary and not row.is_primary
+        }
+        primaries: dict[Any, tuple[str, str]] = {}
+        if redirecting:
+            primaries = {
+                tenant_id: (domain, folder)
+                for tenant_id, domain, folder in domain_model._default_manager.using(alias)
+                .filter(tenant_id__in=redirecting, is_primary=True)
+                .values_list("tenant_id", "domain", "folder")
+            }
+    data = []
+    for row in rows:
+        snapshot = TenantSnapshot.of(row.tenant)
+        target = primaries.get(row.tenant_id) if row.tenant_id in redirecting else None
+        data.append((row.folder, snapshot.values, target))
+    return data
+
+
+def _snapshot(values: tuple[Any, ...]) -> TenantSnapshot:
+    model = get_tenant_model()
+    assert model is not None
+    fields = model._meta.concrete_fields
+    return TenantSnapshot(
+        model=model,
+        db_alias=get_config().tenant_db_alias,
+        attnames=tuple(f.attname for f in fields),
+        values=tuple(values),
+    )
+
+
+def _build_host(host: str) -> Any:
+    def build(data: list[tuple[str, tuple[Any, ...], tuple[str, str] | None]]) -> dict[str, Route]:
+        urlconf = dynamic_urlconf()
+        return {
+            folder: dynamic_route(_snapshot(values), DOMAIN, urlconf, host, folder, target)
+            for folder, values, target in data
+        }
+
+    return build
+
+
+def dynamic_routes_for_host(host: str, *, allow_db: bool = True) -> Any:
+    """``{folder: Route}`` of the dynamic tenants on ``host`` ("" = no folder), or MISS."""
+    if get_config().domain_model is None:
+        return {}
+    key = ("host", host)
+    version = cache.current_version()
+    found = cache.get(key, version)
+    if found is not _MISS or not allow_db:
+        return found
+    return cache.load(key, version, lambda: _fetch_host(host), _build_host(host))
+
+
+def route_for_domain(host: str, path: str, *, allow_db: bool = True) -> Any:
+    """The route for ``host`` + request path, None when nothing matches, or MISS.
+
+    Most specific first: (host, first path segment) of a static tenant, then of a dynamic
+    tenant; then host alone, static then dynamic; then ``FALLBACK_DOMAINS``.
+    """
+    tables = static_tables()
+    segment = path.lstrip("/").split("/", 1)[0]
+    if segment:
+        route = tables.domains.get((host, segment))
+        if route is not None:
+            return route
+    dynamic = dynamic_routes_for_host(host, allow_db=allow_db)
+    if dynamic is _MISS:
+        return _MISS
+    if segment:
+        route = dynamic.get(segment)
+        if route is not None:
+            return route
+    route = tables.domains.get((host, ""))
+    if route is not None:
+        return route
+    route = dynamic.get("")
+    if route is not None:
+        return route
+    return tables.fallback.get(host)
+
+
+# ----------------------------------------------------------------- headers and sessions
+
+
+def _fetch_tenant(value: str) -> tuple[Any, ...] | None:
+    """Values of the tenant whose schema_name (or else primary key) is ``value``."""
+    model = get_tenant_model()
+    if model is None:
+        return None
+    condition = Q(schema_name=value)
+    try:
+        pk = model._meta.pk.to_python(value)
+    except (ValidationError, TypeError, ValueError):
+        pk = None
+    if pk is not None and not (isinstance(pk, int) and not -_PG_BIGINT <= pk < _PG_BIGINT):
+        condition |= Q(pk=pk)
+    alias = get_config().tenant_db_alias
+    with cache.in_public():
+        rows = list(model._default_manager.using(alias).filter(condition)[:2])
+    # A schema_name match wins over a primary key match.
+    rows.sort(key=lambda row: row.schema_name != value)
+    return TenantSnapshot.of(rows[0]).values if rows else None
+
+
+def _route_for_value(kind: str, value: str, static: dict[str, Route], allow_db: bool) -> Any:
+    route = static.get(value)
+    if route is not None:
+        return route
+    if get_config().tenant_model is None:
+        return None
+    key = (kind, value)
+    version = cache.current_version()
+    found = cache.get(key, version)
+    if found is not _MISS or not allow_db:
+        return found
+
+    def build(values: tuple[Any, ...] | None) -> Route | None:
+        if values is None:
+            return None
+        return dynamic_route(_snapshot(values), kind, dynamic_urlconf())
+
+    return cache.load(key, version, lambda: _fetch_tenant(value), build)
+
+
+def route_for_header(value: str, *, allow_db: bool = True) -> Any:
+    """Static tenant whose ``HEADER`` is ``value``, else tenant by schema_name or pk."""
+    return _route_for_value(HEADER, value, static_tables().headers, allow_db)
+
+
+def route_for_session(value: str, *, allow_db: bool = True) -> Any:
+    """Static tenant whose ``SESSION_KEY`` is ``value``, else tenant by schema_name or pk."""
+    return _route_for_value(SESSION, value, static_tables().sessions, allow_db)

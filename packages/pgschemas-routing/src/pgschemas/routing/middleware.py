@@ -1,0 +1,290 @@
+"""Routing middleware: domain (with folders and fallback domains), header and session.
+
+Each middleware finds a :class:`~.routes.Route`, then for the rest of the request:
+
+- ``request.tenant`` is a fresh tenant row (or the routed static ``Schema``),
+- ``request.urlconf`` (and Django's current urlconf) is the tenant's urlconf,
+- the tenant's schema is active (a context variable: right for threads, asyncio tasks,
+  ``sync_to_async`` and async views);
+
+and all three are restored when the response leaves the middleware, exceptions included.
+A streaming response gets the tenant back around each chunk it produces, since its body
+is generated after the middleware has returned.
+
+Stacked routing middlewares: the first one (in ``MIDDLEWARE`` order) that routes the
+request wins; the others see ``request.tenant`` set and pass the request on untouched.
+All of them are sync and async capable (WSGI and ASGI).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from asgiref.sync import iscoroutinefunction, markcoroutinefunction, sync_to_async
+from django.core.exceptions import ImproperlyConfigured
+from django.db import DatabaseError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponsePermanentRedirect
+from django.http.request import split_domain_port
+from django.urls import get_urlconf, set_urlconf
+from django.utils.encoding import escape_uri_path, iri_to_uri
+
+from pgschemas.core.activation import override
+from pgschemas.core.ddl import schema_exists
+
+from . import cache, conf
+from .lookup import route_for_domain, route_for_header, route_for_session
+from .routes import Route
+
+_MISS = cache.MISS
+#: SQLSTATEs a query raises when the schema it was routed to is gone.
+_GONE_SQLSTATES = frozenset({"42P01", "3F000"})  # undefined_table, invalid_schema_name
+
+
+@contextmanager
+def routed(tenant: Any, urlconf: Any) -> Iterator[None]:
+    """Activate ``tenant`` and ``urlconf`` together; restore both afterwards."""
+    previous = get_urlconf()
+    if urlconf is not None:
+        set_urlconf(urlconf)
+    try:
+        with override(tenant):
+            yield
+    finally:
+        set_urlconf(previous)
+
+
+def _sync_chunks(chunks: Iterator[Any], tenant: Any, urlconf: Any) -> Iterator[Any]:
+    iterator = iter(chunks)
+    while True:
+        with routed(tenant, urlconf):
+            try:
+                chunk = next(iterator)
+            except StopIteration:
+                return
+        yield chunk
+
+
+async def _async_chunks(
+    chunks: AsyncIterator[Any], tenant: Any, urlconf: Any
+) -> AsyncIterator[Any]:
+    iterator = aiter(chunks)
+    while True:
+        with routed(tenant, urlconf):
+            try:
+                chunk = await anext(iterator)
+            except StopAsyncIteration:
+                return
+        yield chunk
+
+
+def _keep_tenant_while_streaming(response: Any, tenant: Any, urlconf: Any) -> Any:
+    if not getattr(response, "streaming", False) or isinstance(response, FileResponse):
+        return response
+    content = response.streaming_content
+    if response.is_async:
+        response.streaming_content = _async_chunks(content, tenant, urlconf)
+    else:
+        response.streaming_content = _sync_chunks(content, tenant, urlconf)
+    return response
+
+
+def redirect_url(request: HttpRequest, route: Route) -> str:
+    """Where a ``redirect_to_primary`` domain sends ``request``: same path and query."""
+    assert route.redirect_to is not None
+    domain, folder = route.redirect_to
+    path = request.path_info
+    if route.folder:
+        path = path[len(route.folder) + 1 :]  # "/<folder>/rest" -> "/rest"
+    if folder:
+        path = f"/{folder}{path or '/'}"
+    path = request.META.get("SCRIPT_NAME", "") + (path or "/")
+    _, port = split_domain_port(request.get_host())
+    netloc = f"{domain}:{port}" if port else domain
+    query = request.META.get("QUERY_STRING", "")
+    url = f"{request.scheme}://{netloc}{escape_uri_path(path)}"
+    return f"{url}?{iri_to_uri(query)}" if query else url
+
+
+class BaseRoutingMiddleware:
+    """Shared machinery; subclasses say how a request names its tenant."""
+
+    sync_capable = True
+    async_capable = True
+
+    def __init__(self, get_response: Callable[[HttpRequest], Any]) -> None:
+        self.get_response = get_response
+        self.async_mode = iscoroutinefunction(get_response)
+        if self.async_mode:
+            markcoroutinefunction(self)
+
+    # -- what subclasses provide ---------------------------------------------------------
+
+    def extract(self, request: HttpRequest) -> Any:
+        """What names the tenant in this request (None: nothing does)."""
+        raise NotImplementedError
+
+    async def aextract(self, request: HttpRequest) -> Any:
+        return self.extract(request)
+
+    def find(self, value: Any, *, allow_db: bool) -> Any:
+        """The route for ``value``, None when there is none, MISS when the DB is needed."""
+        raise NotImplementedError
+
+    def not_found(self, request: HttpRequest, value: Any) -> None:
+        """No tenant for ``value``: raise Http404, or return to pass the request on."""
+        raise Http404(f"No tenant found for {value!r}")
+
+    # -- request cycle ---------------------------------------------------------------------
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if self.async_mode:
+            return self.__acall__(request)
+        if hasattr(request, "tenant"):
+            return self.get_response(request)
+        value = self.extract(request)
+        route = self.find(value, allow_db=True) if value is not None else None
+        early = self._start(request, value, route)
+        if early is not None:
+            return early
+        if route is None:
+            return self.get_response(request)
+        tenant, urlconf = request.tenant, route.urlconf  # type: ignore[attr-defined]
+        with routed(tenant, urlconf):
+            response = self.get_response(request)
+        return _keep_tenant_while_streaming(response, tenant, urlconf)
+
+    async def __acall__(self, request: HttpRequest) -> Any:
+        if hasattr(request, "tenant"):
+            return await self.get_response(request)
+        value = await self.aextract(request)
+        route = None
+        if value is not None:
+            route = self.find(value, allow_db=False)
+            if route is _MISS:
+                route = await sync_to_async(self.find)(value, allow_db=True)
+        early = self._start(request, value, route)
+        if early is not None:
+            return early
+        if route is None:
+            return await self.get_response(request)
+        tenant, urlconf = request.tenant, route.urlconf  # type: ignore[attr-defined]
+        with routed(tenant, urlconf):
+            response = await self.get_response(request)
+        return _keep_tenant_while_streaming(response, tenant, urlconf)
+
+    def _start(self, request: HttpRequest, value: Any, route: Route | None) -> Any:
+        """Set request.tenant/urlconf; a response (redirect) to answer with, or None."""
+        if route is None:
+            if value is not None:
+                self.not_found(request, value)
+            return None
+        if route.redirect_to is not None:
+            return HttpResponsePermanentRedirect(redirect_url(request, route))
+        request.tenant = route.tenant()  # type: ignore[attr-defined]
+        if route.urlconf is not None:
+            request.urlconf = route.urlconf  # type: ignore[attr-defined]
+        return None
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> None:
+        """A query failed because the routed tenant's schema is gone: answer 404, not 500.
+
+        This happens only in a process whose cache has not seen the deletion yet (no shared
+        cache configured); the stale routes are dropped so the next request is right.
+        """
+        tenant = getattr(request, "tenant", None)
+        route = getattr(tenant, "routing", None)
+        if not isinstance(exception, DatabaseError) or not isinstance(route, Route):
+            return None
+        if not route.is_dynamic:
+            return None
+        if getattr(exception.__cause__, "sqlstate", None) not in _GONE_SQLSTATES:
+            return None
+        try:
+            exists = schema_exists(route.schema_name, using=tenant.db_alias)  # type: ignore[union-attr]
+        except DatabaseError:
+            return None  # e.g. inside an aborted transaction: nothing safe to conclude
+        if exists:
+            return None
+        cache.clear_local()
+        raise Http404(f"Tenant {route.schema_name!r} no longer exists")
+
+
+class DomainRoutingMiddleware(BaseRoutingMiddleware):
+    """Route by host (``request.get_host()``: ALLOWED_HOSTS applies, port ignored) and folder.
+
+    Order: static ``DOMAINS`` and domain-model rows matching host + first path segment,
+    then host alone (static first each time), then static ``FALLBACK_DOMAINS``; else 404.
+    A row with ``redirect_to_primary`` answers 301 to the tenant's primary domain.
+    """
+
+    def extract(self, request: HttpRequest) -> Any:
+        host, _ = split_domain_port(request.get_host())
+        return (host, request.path_info)
+
+    def find(self, value: Any, *, allow_db: bool) -> Any:
+        return route_for_domain(value[0], value[1], allow_db=allow_db)
+
+    def not_found(self, request: HttpRequest, value: Any) -> None:
+        raise Http404(f"No tenant for host {value[0]!r}")
+
+
+class HeadersRoutingMiddleware(BaseRoutingMiddleware):
+    """Route by the header ``PGSCHEMAS_TENANT_HEADER``: a static ``HEADER`` value, or a
+    dynamic tenant's schema_name or primary key. No header: the request passes on
+    unrouted; an unknown value: 404. Trust model: see docs/routing.md."""
+
+    def extract(self, request: HttpRequest) -> Any:
+        header = conf.tenant_header()
+        if header is None:
+            raise ImproperlyConfigured(
+                "HeadersRoutingMiddleware needs settings.PGSCHEMAS_TENANT_HEADER, the name of "
+                'the header that names the tenant (e.g. PGSCHEMAS_TENANT_HEADER = "tenant").'
+            )
+        value = request.headers.get(header, "").strip()
+        return value or None
+
+    def find(self, value: Any, *, allow_db: bool) -> Any:
+        return route_for_header(value, allow_db=allow_db)
+
+
+class SessionRoutingMiddleware(BaseRoutingMiddleware):
+    """Route by ``request.session[PGSCHEMAS_TENANT_SESSION_KEY]``: a static ``SESSION_KEY``
+    value, or a dynamic tenant's schema_name or primary key. No value, or a value naming
+    no tenant (e.g. deleted since): the request passes on unrouted."""
+
+    def _key(self, request: HttpRequest) -> str:
+        key = conf.tenant_session_key()
+        if key is None:
+            raise ImproperlyConfigured(
+                "SessionRoutingMiddleware needs settings.PGSCHEMAS_TENANT_SESSION_KEY, the "
+                "session key that names the tenant (e.g. PGSCHEMAS_TENANT_SESSION_KEY = "
+                '"tenant").'
+            )
+        if not hasattr(request, "session"):
+            raise ImproperlyConfigured(
+                "SessionRoutingMiddleware needs request.session: put "
+                '"django.contrib.sessions.middleware.SessionMiddleware" before it in MIDDLEWARE.'
+            )
+        return key
+
+    @staticmethod
+    def _clean(value: Any) -> str | None:
+        if value is None or value == "":
+            return None
+        return str(value)
+
+    def extract(self, request: HttpRequest) -> Any:
+        key = self._key(request)
+        return self._clean(request.session.get(key))  # type: ignore[attr-defined]
+
+    async def aextract(self, request: HttpRequest) -> Any:
+        key = self._key(request)
+        return self._clean(await request.session.aget(key))  # type: ignore[attr-defined]
+
+    def find(self, value: Any, *, allow_db: bool) -> Any:
+        return route_for_session(value, allow_db=allow_db)
+
+    def not_found(self, request: HttpRequest, value: Any) -> None:
+        return None

@@ -1,0 +1,181 @@
+"""Routes: what a request was matched to, computed once and shared by every request.
+
+A :class:`Route` is immutable and holds everything a request needs without touching the
+database: the schema name, the urlconf object (folder wrapper included), the redirect
+target, and either the routed static :class:`~pgschemas.core.schema.Schema` or a snapshot
+of the tenant row. :meth:`Route.tenant` hands each request its *own* tenant object, so
+per-request attributes (``domain``, ``folder``, ``routing``) never leak between requests.
+"""
+
+from __future__ import annotations
+
+import threading
+import types
+from dataclasses import dataclass, field
+from typing import Any
+
+from pgschemas.core.config import TenancyConfig, get_config
+from pgschemas.core.schema import Schema, get_static_schema
+
+from .urlconf import static_urlconf, urlconf_for
+
+#: Routing mechanisms, as found in ``route.mechanism``.
+DOMAIN = "domain"
+FALLBACK = "fallback"
+HEADER = "header"
+SESSION = "session"
+
+
+@dataclass(frozen=True, slots=True)
+class TenantSnapshot:
+    """A tenant row as plain values: enough to build a fresh instance with no query."""
+
+    model: type[Any]
+    db_alias: str
+    attnames: tuple[str, ...]
+    values: tuple[Any, ...]
+
+    @classmethod
+    def of(cls, tenant: Any) -> TenantSnapshot:
+        fields = tenant._meta.concrete_fields
+        return cls(
+            model=type(tenant),
+            db_alias=tenant._state.db,
+            attnames=tuple(f.attname for f in fields),
+            values=tuple(getattr(tenant, f.attname) for f in fields),
+        )
+
+    @property
+    def schema_name(self) -> str:
+        return str(self.values[self.attnames.index("schema_name")])
+
+    @property
+    def pk(self) -> Any:
+        return self.values[self.attnames.index(self.model._meta.pk.attname)]
+
+    def instantiate(self) -> Any:
+        return self.model.from_db(self.db_alias, self.attnames, self.values)
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """One way into one tenant: ``request.tenant.routing`` is the route that was taken."""
+
+    schema_name: str
+    is_dynamic: bool
+    mechanism: str
+    domain: str = ""
+    folder: str = ""
+    #: ``request.urlconf``: a dotted path, a folder wrapper module, or None (ROOT_URLCONF).
+    urlconf: str | types.ModuleType | None = None
+    #: (domain, folder) of the primary domain when this domain redirects there.
+    redirect_to: tuple[str, str] | None = None
+    snapshot: TenantSnapshot | None = field(default=None, compare=False)
+    static: Schema | None = field(default=None, compare=False)
+
+    def tenant(self) -> Any:
+        """The object for ``request.tenant``: a routed ``Schema`` or a fresh tenant row."""
+        if self.static is not None:
+            return self.static
+        assert self.snapshot is not None
+        tenant = self.snapshot.instantiate()
+        tenant.domain = self.domain
+        tenant.folder = self.folder
+        tenant.routing = self
+        return tenant
+
+    @property
+    def domain_url(self) -> str:
+        return f"{self.domain}/{self.folder}" if self.folder else self.domain
+
+
+def static_route(key: str, mechanism: str, domain: str = "", folder: str = "") -> Route:
+    route = Route(
+        schema_name=key,
+        is_dynamic=False,
+        mechanism=mechanism,
+        domain=domain,
+        folder=folder,
+        urlconf=urlconf_for(static_urlconf(key), folder),
+    )
+    schema = get_static_schema(key).routed(domain, folder, routing=route)
+    object.__setattr__(route, "static", schema)
+    return route
+
+
+def dynamic_route(
+    snapshot: TenantSnapshot,
+    mechanism: str,
+    urlconf: str | None,
+    domain: str = "",
+    folder: str = "",
+    redirect_to: tuple[str, str] | None = None,
+) -> Route:
+    return Route(
+        schema_name=snapshot.schema_name,
+        is_dynamic=True,
+        mechanism=mechanism,
+        domain=domain,
+        folder=folder,
+        urlconf=urlconf_for(urlconf, folder),
+        redirect_to=redirect_to,
+        snapshot=snapshot,
+    )
+
+
+def split_domain(entry: str) -> tuple[str, str]:
+    """``"Example.com/Client1"`` -> ``("example.com", "Client1")``: host lowercased."""
+    host, _, folder = entry.strip().partition("/")
+    return host.lower().rstrip("."), folder.strip("/")
+
+
+@dataclass(frozen=True)
+class StaticTables:
+    """Routes of static tenants from ``TENANTS``, built once per configuration."""
+
+    domains: dict[tuple[str, str], Route]
+    fallback: dict[str, Route]
+    headers: dict[str, Route]
+    sessions: dict[str, Route]
+
+    @classmethod
+    def build(cls, config: TenancyConfig) -> StaticTables:
+        domains: dict[tuple[str, str], Route] = {}
+        fallback: dict[str, Route] = {}
+        headers: dict[str, Route] = {}
+        sessions: dict[str, Route] = {}
+        for key, entry in config.static.items():
+            for raw in entry.domains:
+                host, folder = split_domain(raw)
+                domains.setdefault((host, folder), static_route(key, DOMAIN, host, folder))
+            for raw in entry.fallback_domains:
+                host = split_domain(raw)[0]
+                if host not in fallback:
+                    fallback[host] = static_route(key, FALLBACK, domain=host)
+            if entry.header:
+                headers.setdefault(entry.header, static_route(key, HEADER))
+            if entry.session_key:
+                sessions.setdefault(entry.session_key, static_route(key, SESSION))
+        return cls(domains, fallback, headers, sessions)
+
+
+_tables_lock = threading.Lock()
+_tables: tuple[TenancyConfig, StaticTables] | None = None
+
+
+def static_tables() -> StaticTables:
+    """The tables for the current configuration (rebuilt when ``TENANTS`` changes)."""
+    global _tables
+    config = get_config()
+    current = _tables
+    if current is not None and current[0] is config:
+        return current[1]
+    with _tables_lock:
+        tables = StaticTables.build(config)
+        _tables = (config, tables)
+    return tables
+
+
+def clear_static_tables() -> None:
+    global _tables
+    _tables = None

@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, connections
+
+from pgschemas.core import ddl
+from pgschemas.core.migration import migrate_schema
+from pgschemas.core.schema import get_static_schemas
+from pgschemas.routing import cache
+
+_counter = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    """After Django migrated public, give each static tenant its schema and tables."""
+    with django_db_blocker.unblock():
+        for schema in get_static_schemas(include_public=False):
+            ddl.create_schema(schema.schema_name)
+            migrate_schema(schema)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_routing_cache() -> Iterator[None]:
+    """Rolled-back rows send no signal: start every test with an empty lookup cache."""
+    cache.clear_local()
+    yield
+    cache.clear_local()
+
+
+def _make(schema_name: str | None, domains: tuple[str, ...], items: tuple[str, ...]) -> Any:
+    from tests.shared_app.models import Domain, Tenant
+    from tests.tenant_app.models import Item
+
+    tenant = Tenant.objects.create(schema_name=schema_name or f"tenant_{next(_counter)}")
+    for entry in domains:
+        host, _, folder = entry.partition("/")
+        Domain.objects.create(tenant=tenant, domain=host, folder=folder)
+    with tenant:
+        for name in items:
+            Item.objects.create(name=name)
+    return tenant
+
+
+@pytest.fixture
+def make_tenant(db: Any) -> Callable[..., Any]:
+    """Tenants (with domains "host" or "host/folder", and items) inside the test transaction."""
+
+    def make(
+        schema_name: str | None = None,
+        domains: tuple[str, ...] = (),
+        items: tuple[str, ...] = (),
+    ) -> Any:
+        return _make(schema_name, domains, items)
+
+    return make
+
+
+@pytest.fixture
+def committed_tenant(transactional_db: Any) -> Iterator[Callable[..., Any]]:
+    """Committed tenants (visible to other threads); dropped afterwards."""
+    created: list[Any] = []
+
+    def make(
+        schema_name: str | None = None,
+        domains: tuple[str, ...] = (),
+        items: tuple[str, ...] = (),
+    ) -> Any:
+        tenant = _make(schema_name, domains, items)
+        created.append(tenant)
+        return tenant
+
+    yield make
+    from tests.shared_app.models import Tenant
+
+    for tenant in created:
+        if Tenant.objects.filter(pk=tenant.pk).exists():
+            tenant.delete(force_drop=True)
+        else:
+            ddl.drop_schema(tenant.schema_name)
+
+
+@pytest.fixture
+def asgi_app() -> Iterator[Any]:
+    """Django's real ASGI application. Like Django's AsyncClient, requests do not close
+    the test's database connection (that would end its transaction)."""
+    from django.core.asgi import get_asgi_application
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield get_asgi_application()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+def close_thread_connections() -> None:
+    for connection in connections.all(initialized_only=True):
+        connection.close()
