@@ -1,0 +1,12 @@
+"""django-pgschemas: every pgschemas package behind the ``django_pgschemas`` import paths.
+
+This distribution holds no implementation of its own. Each module re-exports the object
+that lives in one of the ``pgschemas-*`` packages, so code and settings written for the
+``django_pgschemas`` paths (the spec page and the original django-pgschemas documentation)
+keep working, and there is exactly one implementation of everything. Listing
+``"django_pgschemas"`` in ``INSTALLED_APPS`` stands for every pgschemas app (see ``apps``).
+"""
+
+from .__about__ import __version__
+
+__all__ = ["__version__"]

@@ -1,0 +1,1 @@
+"""The ``django_pgschemas.contrib`` paths of the original django-pgschemas."""

@@ -1,0 +1,1 @@
+"""Older django-pgschemas path of the tenant storage (``contrib.files.storage``)."""

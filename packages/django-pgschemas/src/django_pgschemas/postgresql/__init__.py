@@ -1,0 +1,1 @@
+"""``ENGINE = "django_pgschemas.postgresql"``: pgschemas-core's schema-aware backend."""

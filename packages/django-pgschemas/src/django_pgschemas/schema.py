@@ -1,0 +1,26 @@
+"""``Schema`` (alias ``SchemaDescriptor``) and schema activation, from pgschemas-core."""
+
+from pgschemas.core.activation import activate, activate_public, deactivate, get_current_schema
+from pgschemas.core.activation import override as override_schema
+from pgschemas.core.schema import (
+    Schema,
+    SchemaDescriptor,
+    SchemaLike,
+    get_public_schema,
+    get_static_schema,
+    get_static_schemas,
+)
+
+__all__ = [
+    "Schema",
+    "SchemaDescriptor",
+    "SchemaLike",
+    "activate",
+    "activate_public",
+    "deactivate",
+    "get_current_schema",
+    "get_public_schema",
+    "get_static_schema",
+    "get_static_schemas",
+    "override_schema",
+]

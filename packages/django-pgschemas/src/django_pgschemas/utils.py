@@ -1,0 +1,85 @@
+"""The django-pgschemas ``utils`` helpers that pgschemas has an equivalent for.
+
+Each one hands over to pgschemas-core; where the original helper had a different
+signature (``create_schema``/``drop_schema`` returned whether they did anything and took
+``check_if_exists``), a few lines adapt the call and nothing else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
+
+from pgschemas.core import ddl
+from pgschemas.core.activation import override
+from pgschemas.core.config import PUBLIC_KEY, get_config
+from pgschemas.core.migration import migrate_schema
+from pgschemas.core.schema import Schema, get_public_schema
+from pgschemas.core.utils import get_domain_model, get_tenant_model
+from pgschemas.core.validation import check_schema_name, is_valid_schema_name
+
+__all__ = [
+    "check_schema_name",
+    "create_schema",
+    "drop_schema",
+    "get_clone_reference",
+    "get_domain_model",
+    "get_tenant_database_alias",
+    "get_tenant_model",
+    "is_valid_schema_name",
+    "run_in_public_schema",
+    "schema_exists",
+]
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def get_tenant_database_alias() -> str:
+    """``PGSCHEMAS_TENANT_DB_ALIAS`` (default ``"default"``)."""
+    return get_config().tenant_db_alias
+
+
+def get_clone_reference() -> str | None:
+    """``TENANTS["default"]["CLONE_REFERENCE"]``, or None."""
+    return get_config().clone_reference
+
+
+def schema_exists(schema_name: str, using: str | None = None) -> bool:
+    """True when the schema exists (names compare exactly, as PostgreSQL stores them)."""
+    return ddl.schema_exists(schema_name, using)
+
+
+def create_schema(
+    schema_name: str,
+    check_if_exists: bool = False,
+    sync_schema: bool = True,
+    verbosity: int = 1,
+) -> bool:
+    """Create a schema (and migrate it when ``sync_schema``); False if it already existed."""
+    if check_if_exists and ddl.schema_exists(schema_name):
+        return False
+    ddl.create_schema(schema_name, if_not_exists=False)
+    if sync_schema:
+        is_dynamic = schema_name != PUBLIC_KEY and schema_name not in get_config().static_keys
+        migrate_schema(Schema(schema_name, is_dynamic=is_dynamic), verbosity=verbosity)
+    return True
+
+
+def drop_schema(schema_name: str, check_if_exists: bool = True, verbosity: int = 1) -> bool:
+    """Drop a schema and its contents; False if there was nothing to drop."""
+    if check_if_exists and not ddl.schema_exists(schema_name):
+        return False
+    ddl.drop_schema(schema_name, if_exists=False)
+    return True
+
+
+def run_in_public_schema(func: _F) -> _F:
+    """Decorator: run ``func`` with ``public`` active, restoring the previous schema after."""
+    import functools
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with override(get_public_schema()):
+            return func(*args, **kwargs)
+
+    return cast(_F, wrapper)

@@ -1,0 +1,87 @@
+"""Every ``django_pgschemas`` path is the pgschemas object itself, never a copy."""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+import pytest
+from django.utils.module_loading import import_string
+
+ALIASES = {
+    # spec page
+    "django_pgschemas.cache.make_key": "pgschemas.cache.make_key",
+    "django_pgschemas.schema.SchemaDescriptor": "pgschemas.core.schema.Schema",
+    "django_pgschemas.management.commands.TenantCommand": "pgschemas.commands.base.TenantCommand",
+    "django_pgschemas.management.commands.StaticTenantCommand": (
+        "pgschemas.commands.base.StaticTenantCommand"
+    ),
+    "django_pgschemas.management.commands.DynamicTenantCommand": (
+        "pgschemas.commands.base.DynamicTenantCommand"
+    ),
+    # original django-pgschemas documentation
+    "django_pgschemas.postgresql.base.DatabaseWrapper": (
+        "pgschemas.core.postgresql.base.DatabaseWrapper"
+    ),
+    "django_pgschemas.routers.TenantAppsRouter": "pgschemas.core.routers.TenantAppsRouter",
+    "django_pgschemas.routers.SyncRouter": "pgschemas.core.routers.TenantAppsRouter",
+    "django_pgschemas.models.TenantModel": "pgschemas.core.models.TenantModel",
+    "django_pgschemas.schema.Schema": "pgschemas.core.schema.Schema",
+    "django_pgschemas.schemas.Schema": "pgschemas.core.schema.Schema",
+    "django_pgschemas.schema.get_current_schema": "pgschemas.core.activation.get_current_schema",
+    "django_pgschemas.contrib.cache.make_key": "pgschemas.cache.make_key",
+    "django_pgschemas.contrib.storage.TenantFileSystemStorage": (
+        "pgschemas.core.storage.TenantFileSystemStorage"
+    ),
+    "django_pgschemas.contrib.files.storage.TenantFileSystemStorage": (
+        "pgschemas.core.storage.TenantFileSystemStorage"
+    ),
+    "django_pgschemas.management.commands.SchemaCommand": "pgschemas.commands.base.SchemaCommand",
+    "django_pgschemas.management.commands.StaticSchemaCommand": (
+        "pgschemas.commands.base.StaticSchemaCommand"
+    ),
+    "django_pgschemas.management.commands.DynamicSchemaCommand": (
+        "pgschemas.commands.base.DynamicSchemaCommand"
+    ),
+    "django_pgschemas.management.commands.WrappedSchemaOption": (
+        "pgschemas.commands.base.WrappedSchemaOption"
+    ),
+    "django_pgschemas.utils.get_tenant_model": "pgschemas.core.utils.get_tenant_model",
+    "django_pgschemas.utils.get_domain_model": "pgschemas.core.utils.get_domain_model",
+    "django_pgschemas.utils.check_schema_name": "pgschemas.core.validation.check_schema_name",
+    "django_pgschemas.utils.is_valid_schema_name": "pgschemas.core.validation.is_valid_schema_name",
+    "django_pgschemas.signals.schema_activate": "pgschemas.core.signals.schema_activated",
+    "django_pgschemas.signals.dynamic_tenant_needs_sync": (
+        "pgschemas.core.signals.dynamic_tenant_needs_sync"
+    ),
+    "django_pgschemas.signals.dynamic_tenant_post_sync": (
+        "pgschemas.core.signals.dynamic_tenant_post_sync"
+    ),
+    "django_pgschemas.signals.dynamic_tenant_pre_drop": (
+        "pgschemas.core.signals.dynamic_tenant_pre_drop"
+    ),
+    "django_pgschemas.log.SchemaContextFilter": "pgschemas.core.log.SchemaContextFilter",
+}
+
+COMMANDS = {
+    "runschema": "pgschemas.commands.management.commands.runschema",
+    "migrate": "pgschemas.commands.management.commands.migrate",
+    "migrateschema": "pgschemas.commands.management.commands.migrateschema",
+    "whowill": "pgschemas.commands.management.commands.whowill",
+}
+
+
+@pytest.mark.parametrize(("alias", "target"), sorted(ALIASES.items()))
+def test_alias_is_the_pgschemas_object(alias: str, target: str) -> None:
+    assert import_string(alias) is import_string(target)
+
+
+@pytest.mark.parametrize(("name", "target"), sorted(COMMANDS.items()))
+def test_command_modules_reexport_the_command(name: str, target: str) -> None:
+    ours = import_module(f"django_pgschemas.management.commands.{name}")
+    assert ours.Command is import_module(target).Command
+
+
+def test_unknown_name_in_commands_package_is_an_attribute_error() -> None:
+    commands = import_module("django_pgschemas.management.commands")
+    with pytest.raises(AttributeError, match="NoSuchCommand"):
+        commands.NoSuchCommand  # noqa: B018

@@ -1,0 +1,109 @@
+"""``"django_pgschemas"`` alone in INSTALLED_APPS gives every pgschemas app's behaviour."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.core.cache import cache
+from django.core.checks import run_checks
+from django.core.management import call_command, get_commands
+from django.db import connection
+from django.test import override_settings
+
+from django_pgschemas import _siblings, utils
+from django_pgschemas.schema import Schema, get_current_schema
+
+
+def test_listed_alone_it_provides_the_commands() -> None:
+    commands = get_commands()
+    for name in ("runschema", "migrate", "migrateschema", "whowill"):
+        assert commands[name] == "django_pgschemas", name
+
+
+def test_listed_alone_it_ran_the_sibling_apps_ready() -> None:
+    assert {"pgschemas.core", "pgschemas.commands"} <= _siblings.stood_in_for()
+
+
+def test_core_system_checks_run_through_it() -> None:
+    with override_settings(TENANTS={"www": {"APPS": []}}):
+        ids = {message.id for message in run_checks()}
+    assert "pgschemas.E002" in ids  # no "public" entry: reported by pgschemas-core's check
+
+
+@pytest.mark.django_db
+def test_the_project_passes_every_check() -> None:
+    call_command("check", fail_level="WARNING")
+
+
+def test_listing_siblings_too_registers_nothing_twice() -> None:
+    from django.conf import settings
+
+    both = ["pgschemas.core", "pgschemas.commands", *settings.INSTALLED_APPS]
+    before = _siblings.stood_in_for()
+    with override_settings(INSTALLED_APPS=both):
+        assert _siblings.missing_from_installed_apps(apps) == [
+            name for name in ("pgschemas.routing", "pgschemas.clone") if _siblings.available(name)
+        ]
+        assert get_commands()["runschema"] in ("pgschemas.commands", "django_pgschemas")
+        assert not [m for m in run_checks() if m.level >= 40]
+    assert _siblings.stood_in_for() == before
+
+
+@pytest.mark.django_db
+def test_tenant_model_from_the_alias_path_creates_a_schema(make_tenant: Any) -> None:
+    from tests.customers.models import Product
+
+    tenant = make_tenant("acme")
+    with tenant:
+        Product.objects.create(name="anvil")
+        assert get_current_schema() is tenant
+    assert utils.schema_exists("acme")
+    with Schema.create("www"):
+        assert not Product.objects.exists()
+
+
+@pytest.mark.django_db
+def test_whowill_and_runschema_by_their_django_pgschemas_names(make_tenant: Any) -> None:
+    make_tenant("globex")
+    out = io.StringIO()
+    call_command("whowill", schemas=[":dynamic:"], stdout=out)
+    assert "globex" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_make_key_through_the_cache_setting(make_tenant: Any) -> None:
+    tenant = make_tenant("initech")
+    cache.set("menu", "public menu")
+    with tenant:
+        assert cache.get("menu") is None
+        cache.set("menu", "tenant menu")
+        assert cache.make_key("menu").startswith("initech:")
+    assert cache.get("menu") == "public menu"
+
+
+@pytest.mark.django_db
+def test_utils_create_and_drop_schema_report_what_they_did() -> None:
+    assert utils.create_schema("scratch_utils", sync_schema=True, verbosity=0) is True
+    assert utils.create_schema("scratch_utils", check_if_exists=True) is False
+    with Schema("scratch_utils", is_dynamic=True):
+        assert "customers_product" in connection.introspection.table_names()
+    assert utils.drop_schema("scratch_utils") is True
+    assert utils.drop_schema("scratch_utils") is False
+    assert utils.get_clone_reference() == "sample"
+    assert utils.get_tenant_database_alias() == "default"
+
+
+def test_run_in_public_schema_restores_the_previous_schema() -> None:
+    seen: list[str] = []
+
+    @utils.run_in_public_schema
+    def where() -> None:
+        seen.append(get_current_schema().schema_name)
+
+    with Schema.create("www"):
+        where()
+        assert get_current_schema().schema_name == "www"
+    assert seen == ["public"]
