@@ -10,9 +10,11 @@ TENANTS = {
     "public": {
         "APPS": ["django.contrib.contenttypes", "django_pgschemas", "tests.tenants"],
         "TENANT_MODEL": "tenants.Tenant",
+        "DOMAIN_MODEL": "tenants.Domain",
     },
     "www": {
         "APPS": ["django.contrib.auth", "tests.customers"],
+        "DOMAINS": ["www.example.com"],
         "URLCONF": "tests.urls",
     },
     "default": {
@@ -29,6 +31,8 @@ for _entry in TENANTS.values():
 DATABASES = {"default": database_settings("django_pgschemas", ENGINE="django_pgschemas.postgresql")}
 DATABASE_ROUTERS = ["django_pgschemas.routers.TenantAppsRouter"]
 ROOT_URLCONF = "tests.urls"
+ALLOWED_HOSTS = [".example.com"]
+MIDDLEWARE = ["django_pgschemas.routing.middleware.DomainRoutingMiddleware"]
 
 CACHES = {
     "default": {

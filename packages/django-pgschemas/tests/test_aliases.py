@@ -25,6 +25,17 @@ ALIASES = {
     "django_pgschemas.routers.TenantAppsRouter": "pgschemas.core.routers.TenantAppsRouter",
     "django_pgschemas.routers.SyncRouter": "pgschemas.core.routers.TenantAppsRouter",
     "django_pgschemas.models.TenantModel": "pgschemas.core.models.TenantModel",
+    "django_pgschemas.models.DomainModel": "pgschemas.routing.models.DomainModel",
+    "django_pgschemas.routing.models.DomainModel": "pgschemas.routing.models.DomainModel",
+    "django_pgschemas.routing.middleware.DomainRoutingMiddleware": (
+        "pgschemas.routing.middleware.DomainRoutingMiddleware"
+    ),
+    "django_pgschemas.routing.middleware.HeadersRoutingMiddleware": (
+        "pgschemas.routing.middleware.HeadersRoutingMiddleware"
+    ),
+    "django_pgschemas.routing.middleware.SessionRoutingMiddleware": (
+        "pgschemas.routing.middleware.SessionRoutingMiddleware"
+    ),
     "django_pgschemas.schema.Schema": "pgschemas.core.schema.Schema",
     "django_pgschemas.schemas.Schema": "pgschemas.core.schema.Schema",
     "django_pgschemas.schema.get_current_schema": "pgschemas.core.activation.get_current_schema",

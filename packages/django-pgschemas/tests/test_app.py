@@ -107,3 +107,16 @@ def test_run_in_public_schema_restores_the_previous_schema() -> None:
         where()
         assert get_current_schema().schema_name == "www"
     assert seen == ["public"]
+
+
+@pytest.mark.django_db
+def test_domain_routing_through_the_alias_middleware(make_tenant: Any, client: Any) -> None:
+    from tests.tenants.models import Domain
+
+    tenant = make_tenant("hooli")
+    Domain.objects.create(tenant=tenant, domain="hooli.example.com")
+    Domain.objects.create(tenant=tenant, domain="tenants.example.com", folder="hooli")
+    assert client.get("/", HTTP_HOST="hooli.example.com").content == b"hooli"
+    assert client.get("/hooli/", HTTP_HOST="tenants.example.com").content == b"hooli"
+    assert client.get("/", HTTP_HOST="www.example.com").content == b"www"
+    assert client.get("/", HTTP_HOST="nobody.example.com").status_code == 404

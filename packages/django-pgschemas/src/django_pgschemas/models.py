@@ -1,5 +1,6 @@
-"""``from django_pgschemas.models import TenantModel`` (and ``DomainModel``)."""
+"""``from django_pgschemas.models import TenantModel, DomainModel``."""
 
 from pgschemas.core.models import TenantModel
+from pgschemas.routing.models import DomainModel
 
-__all__ = ["TenantModel"]
+__all__ = ["DomainModel", "TenantModel"]

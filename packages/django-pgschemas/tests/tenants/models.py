@@ -1,6 +1,6 @@
 from django.db import models
 
-from django_pgschemas.models import TenantModel
+from django_pgschemas.models import DomainModel, TenantModel
 
 
 class Tenant(TenantModel):
@@ -9,3 +9,7 @@ class Tenant(TenantModel):
     auto_drop_schema = True
 
     name = models.CharField(max_length=100, blank=True)
+
+
+class Domain(DomainModel):
+    pass

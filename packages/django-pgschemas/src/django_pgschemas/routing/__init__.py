@@ -1,0 +1,1 @@
+"""``django_pgschemas.routing``: pgschemas-routing under its django-pgschemas paths."""
