@@ -48,3 +48,7 @@ TENANTS = {
 }
 
 ROOT_URLCONF = "tests.urls"
+
+# The spec page runs `runschema loaddata tenant_app.products -s sample`: for loaddata that
+# label is fixture "tenant_app" in format "products", so register JSON under that name.
+SERIALIZATION_MODULES = {"products": "django.core.serializers.json"}

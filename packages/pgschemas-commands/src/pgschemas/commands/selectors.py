@@ -73,7 +73,8 @@ class Catalog:
         self.scope = scope or Scope()
         config = get_config()
         self.static: list[SchemaLike] = list(get_static_schemas()) if self.scope.static else []
-        self.dynamic: list[SchemaLike] = self._load_dynamic() if self.scope.dynamic else []
+        every_dynamic = self._load_dynamic()
+        self.dynamic: list[SchemaLike] = every_dynamic if self.scope.dynamic else []
         self.by_name: dict[str, SchemaLike] = {s.schema_name: s for s in self.static}
         for tenant in self.dynamic:
             self.by_name.setdefault(tenant.schema_name, tenant)
@@ -86,8 +87,9 @@ class Catalog:
                     host, _, folder = domain.partition("/")
                     self.domains.append((host, folder, key))
         self.domains.extend(self._load_domain_rows())
+        #: Every schema name, in or out of scope (for "cannot be used here" errors).
         self.all_names = {s.schema_name for s in get_static_schemas()} | {
-            t.schema_name for t in self.dynamic
+            t.schema_name for t in every_dynamic
         }
 
     def _load_dynamic(self) -> list[SchemaLike]:

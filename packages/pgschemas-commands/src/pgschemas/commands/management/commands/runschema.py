@@ -88,6 +88,8 @@ class Command(WrappedSchemaOption, BaseCommand):
     def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> Any:
         parser = super().create_parser(prog_name, subcommand, **kwargs)
         parser.__class__ = RunSchemaParser  # same state, runschema's parse_args
+        # Options in the order the spec's usage text shows: Django's first, then ours.
+        parser.formatter_class = argparse.HelpFormatter
         return parser
 
     def add_arguments(self, parser: Any) -> None:
