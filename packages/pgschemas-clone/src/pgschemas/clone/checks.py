@@ -1,0 +1,45 @@
+"""System check: warn while the clone reference is missing or behind its migrations.
+
+Reading the database from a check is unusual, so this one is careful: it only runs when
+``CLONE_REFERENCE`` is set, and any database error (server down, database not created
+yet, tables missing) makes it silent rather than failing ``manage.py check``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.checks import CheckMessage, Warning, register
+from django.core.exceptions import ImproperlyConfigured
+from django.db import DatabaseError
+
+from pgschemas.core.config import get_config
+
+from .reference import reference_status
+
+W001 = "pgschemas.clone.W001"
+
+
+@register("pgschemas")
+def check_reference(app_configs: Iterable[Any] | None = None, **kwargs: Any) -> list[CheckMessage]:
+    try:
+        reference = get_config().clone_reference
+    except ImproperlyConfigured:
+        return []  # TENANTS unusable: core's checks report it
+    if not reference:
+        return []
+    try:
+        status = reference_status(reference)
+    except DatabaseError:
+        return []  # no database (yet): nothing to say about the reference
+    if status.ready:
+        return []
+    return [
+        Warning(
+            f"New tenants will be migrated, not cloned: {status.describe()}.",
+            hint="Run `python manage.py createrefschema` (or `migrate`, which includes the "
+            "reference schema).",
+            id=W001,
+        )
+    ]
