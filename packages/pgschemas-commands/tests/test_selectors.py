@@ -63,7 +63,7 @@ def test_unknown_suggests_close_names(tenants: Any) -> None:
     with pytest.raises(SelectorError) as info:
         names("acmee")
     assert "acme" in str(info.value).split("Did you mean:")[1]
-    with pytest.raises(SelectorError, match="no schema matches|No schema matches"):
+    with pytest.raises(SelectorError, match="No schema matches"):
         names("nothing-like-it")
 
 

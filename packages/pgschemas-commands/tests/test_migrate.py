@@ -1,0 +1,190 @@
+"""migrate over schemas: defaults, fast path, options, failure isolation, lock, timeouts."""
+
+from __future__ import annotations
+
+import threading
+import time
+from io import StringIO
+from typing import Any
+
+import psycopg
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext, override_settings
+
+from pgschemas.commands.migrating import _lock_key, applied_migrations, migration_timeouts
+
+V2 = {"tenant_app": "tests.tenant_app.migrations_v2"}
+
+
+def migrate(*args: str, **options: Any) -> tuple[str, str]:
+    out, err = StringIO(), StringIO()
+    call_command("migrate", *args, stdout=out, stderr=err, **options)
+    return out.getvalue(), err.getvalue()
+
+
+def applied(schema_name: str, app: str = "tenant_app") -> set[str]:
+    rows = applied_migrations([schema_name], "default")[schema_name] or set()
+    return {name for label, name in rows if label == app}
+
+
+@pytest.mark.django_db
+def test_noop_migrate_skips_every_schema_with_a_constant_number_of_queries(
+    make_tenant: Any,
+) -> None:
+    for n in range(3):
+        make_tenant(f"noop{n}")
+    with CaptureQueriesContext(connection) as few:
+        out, _ = migrate()
+    assert out.strip().endswith("migrate: succeeded on 7 of 7 schemas.")
+    for n in range(3, 13):
+        make_tenant(f"noop{n}")
+    with CaptureQueriesContext(connection) as more:
+        out, _ = migrate("-v", "2")
+    assert "[noop12] No migrations to apply." in out
+    assert len(more.captured_queries) == len(few.captured_queries)
+    assert len(few.captured_queries) <= 8, [q["sql"] for q in few.captured_queries]
+
+
+@pytest.mark.django_db
+def test_plan_check_and_fake_on_pending_schemas(make_tenant: Any) -> None:
+    make_tenant("one")
+    out, _ = migrate("--plan", "-s", "one", "-s", "www")
+    assert "[www] No planned migration operations." in out
+    assert "[one] No planned migration operations." in out
+    with override_settings(MIGRATION_MODULES=V2):
+        out, _ = migrate("--plan", "-s", "one")
+        assert "[one] tenant_app.0002_unique_name" in out
+        assert "[one]     Create constraint item_name_unique on model item" in out
+        with pytest.raises(CommandError, match="failed on 1: one"):
+            migrate("--check", "-s", ":dynamic:")
+        assert "0002_unique_name" not in applied("one")
+        migrate("--fake", "-s", "one")
+        assert "0002_unique_name" in applied("one")
+        migrate("--check", "-s", ":dynamic:")  # nothing pending now: succeeds
+
+
+@pytest.mark.django_db
+def test_app_label_and_migration_name_pass_through(make_tenant: Any) -> None:
+    make_tenant("one")
+    with override_settings(MIGRATION_MODULES=V2):
+        migrate("tenant_app", "0002", "-s", "one")
+        assert applied("one") == {"0001_initial", "0002_unique_name"}
+        migrate("tenant_app", "0001", "-s", "one")
+        assert applied("one") == {"0001_initial"}
+
+
+@pytest.mark.django_db
+def test_migrateschema_is_migrate(make_tenant: Any) -> None:
+    make_tenant("one")
+    out = StringIO()
+    call_command("migrateschema", "-s", "one", stdout=out)
+    assert "migrate: succeeded on 1 of 1 schemas." in out.getvalue()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("executor", ["sequential", "parallel"])
+def test_failing_migration_in_one_of_50_tenants(committed_tenants: Any, executor: str) -> None:
+    from tests.tenant_app.models import Item
+
+    tenants = [committed_tenants(f"m{n:02d}") for n in range(50)]
+    bad = tenants[17]
+    with bad:
+        Item.objects.create(name="twin")
+        Item.objects.create(name="twin")
+    with override_settings(MIGRATION_MODULES=V2):
+        out, err = StringIO(), StringIO()
+        with pytest.raises(CommandError) as info:
+            call_command(
+                "migrate", "-s", ":dynamic:", "--executor", executor, stdout=out, stderr=err
+            )
+    assert str(info.value) == "migrate: succeeded on 49 of 50 schemas; failed on 1: m17."
+    assert "[m17] error: IntegrityError" in err.getvalue()
+    for tenant in tenants:
+        expected = {"0001_initial"} if tenant is bad else {"0001_initial", "0002_unique_name"}
+        assert applied(tenant.schema_name) == expected, tenant.schema_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT n.nspname FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace"
+            " WHERE c.conname = 'item_name_unique'"
+        )
+        constrained = {row[0] for row in cursor.fetchall()}
+    assert constrained == {t.schema_name for t in tenants} - {"m17"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_advisory_lock_serialises_two_migrate_runs(committed_tenants: Any) -> None:
+    committed_tenants("locked")
+    settings = connection.settings_dict
+    other = psycopg.connect(
+        dbname=settings["NAME"],
+        user=settings["USER"],
+        host=settings["HOST"] or None,
+        port=settings["PORT"] or None,
+        password=settings["PASSWORD"] or None,
+        autocommit=True,
+    )
+    other.execute("SELECT pg_advisory_lock(%s)", [_lock_key("locked")])
+    done = threading.Event()
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            with override_settings(MIGRATION_MODULES=V2):
+                call_command("migrate", "-s", "locked", stdout=StringIO(), stderr=StringIO())
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+            done.set()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    try:
+        time.sleep(1.0)
+        assert not done.is_set(), "migrate did not wait for the schema's advisory lock"
+        assert applied("locked") == {"0001_initial"}
+    finally:
+        other.execute("SELECT pg_advisory_unlock(%s)", [_lock_key("locked")])
+        other.close()
+    thread.join(30)
+    assert done.is_set() and not errors, errors
+    assert applied("locked") == {"0001_initial", "0002_unique_name"}
+
+
+@pytest.mark.django_db
+def test_migration_timeouts_are_set_and_reset() -> None:
+    def show(name: str) -> str:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SHOW {name}")
+            return str(cursor.fetchone()[0])
+
+    with (
+        override_settings(
+            PGSCHEMAS_MIGRATION_LOCK_TIMEOUT="3s", PGSCHEMAS_MIGRATION_STATEMENT_TIMEOUT=60000
+        ),
+        migration_timeouts(connection),
+    ):
+        assert show("lock_timeout") == "3s"
+        assert show("statement_timeout") == "1min"
+    assert show("lock_timeout") == "0"
+    assert show("statement_timeout") == "0"
+
+
+def test_check_refuses_a_migrate_that_would_win() -> None:
+    from django.conf import settings
+
+    from pgschemas.commands.checks import check_migrate_command
+
+    assert check_migrate_command() == []
+    apps = list(settings.INSTALLED_APPS)
+    with override_settings(INSTALLED_APPS=["tests.othermigrate", *apps]):
+        errors = check_migrate_command()
+    assert [e.id for e in errors] == ["pgschemas_commands.E001"]
+    assert "tests.othermigrate" in errors[0].msg and "Move 'pgschemas.commands' above" in (
+        errors[0].hint
+    )
+    with override_settings(INSTALLED_APPS=[*apps, "tests.othermigrate"]):
+        assert check_migrate_command() == []
