@@ -1,0 +1,495 @@
+"""Orchestration: prepare the peers' projects, run every measurement interleaved, collect.
+
+Each measurement is a loop ``for rep: for peer in (ours, pgs, tenants[, plain])``, every
+step a fresh driver process in that peer's venv, so slow drift of the machine hits every
+peer alike. Each (measurement, peer) has its own database on the one server of the run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import stats, workload
+from .envs import log
+
+HERE = Path(__file__).resolve().parent
+TENANT_PEERS = ("ours", "pgs", "tenants")
+
+
+@dataclass(frozen=True)
+class Mode:
+    name: str
+    create_reps: int
+    create_per_rep: int
+    create_appsets: tuple[str, ...]
+    migrate_sizes: tuple[int, ...]
+    migrate_reps: int
+    pending_reps: int
+    routing_tenants: int
+    routing_requests: int
+    routing_warmup: int
+    routing_reps: int
+    scale_tenants: int = 2000
+    scale_budget_seconds: float = 1200.0
+
+
+MODES = {
+    "smoke": Mode("smoke", 1, 1, ("small",), (2,), 1, 1, 3, 30, 10, 1, 4, 60.0),
+    "medium": Mode(
+        "medium", 3, 1, ("small", "large"), (20, 100), 3, 2, 20, 1000, 200, 3, 300, 600.0
+    ),
+    "full": Mode(
+        "full", 3, 2, ("small", "large"), (100, 500), 3, 2, 20, 2000, 200, 5, 2000, 1200.0
+    ),
+}
+
+
+@dataclass
+class Run:
+    out: Path
+    venvs: Path
+    database_url: str
+    mode: Mode
+    seq: int = 0
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    # ------------------------------------------------------------------ plumbing
+
+    def workdir(self, peer: str) -> Path:
+        return self.out / "work" / peer
+
+    def python(self, peer: str) -> str:
+        venv = "ours" if peer in ("ours", "plain") else peer
+        return str(self.venvs / venv / "bin" / "python")
+
+    def drive(
+        self,
+        peer: str,
+        action: str,
+        db: str,
+        params: dict[str, Any] | None = None,
+        *,
+        appset: str = "large",
+        clone: bool = False,
+        timeout: float = 3600,
+    ) -> dict[str, Any]:
+        """Run one driver process; its JSON answer (or an error answer) comes back."""
+        self.seq += 1
+        spec = {
+            "peer": peer,
+            "workdir": str(self.workdir(peer)),
+            "action": action,
+            "params": params or {},
+        }
+        env = {
+            **os.environ,
+            "DATABASE_URL": self.database_url,
+            "BENCH_DB_NAME": db,
+            "BENCH_APPSET": appset,
+            "BENCH_CLONE": "1" if clone else "0",
+            "PYTHONDONTWRITEBYTECODE": "1",
+        }
+        env.pop("DJANGO_SETTINGS_MODULE", None)
+        logfile = self.out / "logs" / f"{self.seq:04d}-{peer}-{action}.log"
+        logfile.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            proc = subprocess.run(
+                [self.python(peer), str(HERE / "driver.py"), json.dumps(spec)],
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+            )
+        except subprocess.TimeoutExpired as exc:
+            logfile.write_text(str(exc.stderr or ""))
+            return {"available": True, "error": f"timed out after {timeout:.0f} s"}
+        logfile.write_text(proc.stderr)
+        lines = [line for line in proc.stdout.splitlines() if line.strip()]
+        if proc.returncode != 0 or not lines:
+            tail = proc.stderr.strip().splitlines()[-1:] or ["no output"]
+            return {"available": True, "error": f"driver exited {proc.returncode}: {tail[0]}"}
+        answer: dict[str, Any] = json.loads(lines[-1])
+        if answer.get("error"):
+            log(f"{peer} {action}: {answer['error']} (log: {logfile})")
+        return answer
+
+    def prepare(self, peers: tuple[str, ...]) -> None:
+        """Copy each peer's project next to the generated apps; write its tenant migrations."""
+        for peer in peers:
+            work = self.workdir(peer)
+            if work.exists():
+                shutil.rmtree(work)
+            shutil.copytree(HERE / "projects" / peer, work)
+            shutil.copy(HERE / "projects" / "common" / "bench_common.py", work / "bench_common.py")
+            workload.write(work)
+            if peer != "plain":
+                (work / "customers" / "migrations").mkdir(exist_ok=True)
+                (work / "customers" / "migrations" / "__init__.py").write_text("")
+                answer = self.drive(peer, "makemigrations", "postgres")
+                if answer.get("error"):
+                    raise SystemExit(f"bench: cannot prepare {peer}'s project: {answer['error']}")
+
+    # ------------------------------------------------------------------ results
+
+    def add_row(
+        self,
+        row_id: str,
+        title: str,
+        unit: str,
+        samples: dict[str, list[float]],
+        answers: dict[str, dict[str, Any]],
+        *,
+        na: dict[str, str] | None = None,
+        extra: dict[str, dict[str, Any]] | None = None,
+    ) -> dict[str, Any]:
+        cells: dict[str, dict[str, Any]] = {}
+        for peer, answer in answers.items():
+            if not answer.get("available", True):
+                cells[peer] = {"status": "not available yet", "reason": answer.get("reason", "")}
+            elif answer.get("error"):
+                cells[peer] = {"status": "error", "error": answer["error"]}
+            elif samples.get(peer):
+                cells[peer] = {"status": "ok", **stats.summarize(samples[peer])}
+                cells[peer]["samples"] = samples[peer]
+                if extra and peer in extra:
+                    cells[peer]["extra"] = extra[peer]
+            else:
+                cells[peer] = {"status": "error", "error": "no samples"}
+        for peer, reason in (na or {}).items():
+            cells[peer] = {"status": "n/a", "reason": reason}
+        ours = cells.get("ours", {})
+        ratios = {}
+        for peer in ("pgs", "tenants"):
+            other = cells.get(peer, {})
+            if ours.get("status") == "ok" and other.get("status") == "ok":
+                ratios[peer] = stats.ratio(ours["median"], other["median"])
+        row = {"id": row_id, "title": title, "unit": unit, "cells": cells, "ratios": ratios}
+        self.rows.append(row)
+        return row
+
+    # ------------------------------------------------------------------ measurements
+
+    def measure_create(self) -> None:
+        """Tenant creation by migrations (each peer's default), one database per peer."""
+        m = self.mode
+        for appset in m.create_appsets:
+            db = {p: f"bench_{p}_create_{appset}" for p in TENANT_PEERS}
+            answers: dict[str, dict[str, Any]] = {}
+            for peer in TENANT_PEERS:
+                answers[peer] = self.drive(peer, "setup", db[peer], appset=appset)
+            samples: dict[str, list[float]] = {p: [] for p in TENANT_PEERS}
+            for rep in range(m.create_reps):
+                for peer in TENANT_PEERS:
+                    if answers[peer].get("error") or not answers[peer].get("available", True):
+                        continue
+                    names = [f"m{rep:02d}x{i:02d}" for i in range(m.create_per_rep)]
+                    answer = self.drive(peer, "create", db[peer], {"names": names}, appset=appset)
+                    answers[peer] = answer
+                    samples[peer] += [s * 1000 for s in answer.get("samples", [])]
+            self.add_row(
+                f"create.migrations.{appset}",
+                f"create 1 tenant by migrations ({_appset_title(appset)})",
+                "ms",
+                samples,
+                answers,
+            )
+
+    def measure_clone(self) -> None:
+        """Tenant creation from each peer's reference / base schema (verified to be a clone)."""
+        m = self.mode
+        for appset in m.create_appsets:
+            db = {p: f"bench_{p}_clone_{appset}" for p in TENANT_PEERS}
+            answers: dict[str, dict[str, Any]] = {}
+            for peer in TENANT_PEERS:
+                answer = self.drive(peer, "setup", db[peer], appset=appset, clone=True)
+                if not answer.get("error"):
+                    answer = self.drive(peer, "clone_prepare", db[peer], appset=appset, clone=True)
+                answers[peer] = answer
+            samples: dict[str, list[float]] = {p: [] for p in TENANT_PEERS}
+            for rep in range(m.create_reps):
+                for peer in TENANT_PEERS:
+                    if answers[peer].get("error") or not answers[peer].get("available", True):
+                        continue
+                    names = [f"c{rep:02d}x{i:02d}" for i in range(m.create_per_rep)]
+                    answer = self.drive(
+                        peer, "create", db[peer], {"names": names}, appset=appset, clone=True
+                    )
+                    answers[peer] = answer
+                    samples[peer] += [s * 1000 for s in answer.get("samples", [])]
+            self.add_row(
+                f"create.clone.{appset}",
+                f"create 1 tenant by clone ({_appset_title(appset)})",
+                "ms",
+                samples,
+                answers,
+            )
+
+    def measure_migrate(self) -> None:
+        """migrate over N tenants: nothing to apply, and one pending migration."""
+        m = self.mode
+        db = {p: f"bench_{p}_migrate" for p in TENANT_PEERS}
+        ready: dict[str, dict[str, Any]] = {}
+        for peer in TENANT_PEERS:
+            ready[peer] = self.drive(peer, "setup", db[peer])
+        per_tenant: dict[tuple[str, str], dict[int, dict[str, Any]]] = {}
+        for n in m.migrate_sizes:
+            for peer in TENANT_PEERS:
+                if ready[peer].get("error"):
+                    continue
+                answer = self.drive(peer, "populate", db[peer], {"n": n})
+                if answer.get("error"):
+                    ready[peer] = answer
+                else:
+                    log(f"{peer}: {answer['tenants']} tenants ready ({answer['seconds']:.1f} s)")
+            for pending in (False, True):
+                reps = m.pending_reps if pending else m.migrate_reps
+                for executor in ("sequential", "parallel"):
+                    samples: dict[str, list[float]] = {p: [] for p in TENANT_PEERS}
+                    answers = {p: ready[p] for p in TENANT_PEERS}
+                    for _ in range(reps):
+                        for peer in TENANT_PEERS:
+                            if answers[peer].get("error") or not answers[peer].get(
+                                "available", True
+                            ):
+                                continue
+                            params = {"executor": executor, "pending": pending}
+                            if pending:
+                                params["pending_source"] = workload.PENDING_MIGRATION
+                            answer = self.drive(peer, "migrate", db[peer], params)
+                            answers[peer] = answer
+                            samples[peer] += answer.get("samples", [])
+                    kind = "one pending migration" if pending else "nothing to apply"
+                    row = self.add_row(
+                        f"migrate.{'pending' if pending else 'noop'}.{executor}.n{n}",
+                        f"migrate {n} tenants, {kind}, {executor}",
+                        "s",
+                        samples,
+                        answers,
+                    )
+                    per_tenant.setdefault(("pending" if pending else "noop", executor), {})[n] = row
+        # How each grows with N: cost per tenant at each size.
+        for (kind, executor), by_n in per_tenant.items():
+            for n, row in by_n.items():
+                cells: dict[str, dict[str, Any]] = {}
+                samples = {}
+                answers = {}
+                for peer, cell in row["cells"].items():
+                    if cell["status"] == "ok":
+                        samples[peer] = [s / n * 1000 for s in cell["samples"]]
+                        answers[peer] = {"available": True}
+                    elif cell["status"] == "not available yet":
+                        answers[peer] = {"available": False, "reason": cell["reason"]}
+                    else:
+                        answers[peer] = {"error": cell.get("error", "?")}
+                del cells
+                self.add_row(
+                    f"migrate.{kind}.{executor}.per_tenant.n{n}",
+                    f"  per tenant at N={n} ({kind}, {executor})",
+                    "ms",
+                    samples,
+                    answers,
+                )
+
+    def measure_routing(self) -> None:
+        """Routed requests, round-robin over tenants; plain Django is the floor."""
+        m = self.mode
+        peers = (*TENANT_PEERS, "plain")
+        db = {p: f"bench_{p}_routing" for p in peers}
+        ready: dict[str, dict[str, Any]] = {}
+        for peer in peers:
+            answer = self.drive(peer, "setup", db[peer], appset="small")
+            if not answer.get("error") and peer != "plain":
+                answer = self.drive(
+                    peer, "populate", db[peer], {"n": m.routing_tenants}, appset="small"
+                )
+            ready[peer] = answer
+        samples: dict[str, list[float]] = {p: [] for p in peers}
+        queries: dict[str, list[float]] = {p: [] for p in peers}
+        sets: dict[str, list[float]] = {p: [] for p in peers}
+        answers = dict(ready)
+        params = {
+            "tenants": m.routing_tenants,
+            "requests": m.routing_requests,
+            "warmup": m.routing_warmup,
+        }
+        for _ in range(m.routing_reps):
+            for peer in peers:
+                if answers[peer].get("error") or not answers[peer].get("available", True):
+                    continue
+                answer = self.drive(peer, "routing", db[peer], params, appset="small")
+                answers[peer] = answer
+                samples[peer] += answer.get("samples", [])
+                if "queries_per_request" in answer:
+                    queries[peer].append(answer["queries_per_request"])
+                    sets[peer].append(answer["sets_per_request"])
+        title = f"{m.routing_requests} requests over {m.routing_tenants} tenants"
+        row = self.add_row(
+            "routing.us_per_request", f"request time ({title})", "µs", samples, answers
+        )
+        plain = row["cells"].get("plain", {})
+        overhead = {}
+        for peer in TENANT_PEERS:
+            if plain.get("status") == "ok" and samples[peer]:
+                overhead[peer] = [s - plain["median"] for s in samples[peer]]
+        self.add_row(
+            "routing.overhead_us",
+            "routing overhead over plain Django",
+            "µs",
+            overhead,
+            {p: answers[p] for p in TENANT_PEERS},
+            na={"plain": "the floor"},
+        )
+        self.add_row(
+            "routing.queries", "queries per request (all statements)", "queries", queries, answers
+        )
+        self.add_row("routing.sets", "SET search_path per request", "SETs", sets, answers)
+
+    def measure_scale(self) -> None:
+        """N tenants by each peer's clone, then a no-op migrate and routed requests."""
+        m = self.mode
+        db = {p: f"bench_{p}_scale" for p in TENANT_PEERS}
+        rows: dict[str, dict[str, dict[str, Any]]] = {
+            k: {} for k in ("create", "migrate", "routing", "rss", "catalog", "pg_class")
+        }
+        for peer in TENANT_PEERS:
+            answer = self.drive(peer, "setup", db[peer], clone=True)
+            if not answer.get("error"):
+                answer = self.drive(peer, "clone_prepare", db[peer], clone=True)
+            if answer.get("error") or not answer.get("available", True):
+                for key in rows:
+                    rows[key][peer] = answer
+                continue
+            created = self.drive(
+                peer,
+                "scale",
+                db[peer],
+                {"n": m.scale_tenants, "budget_seconds": m.scale_budget_seconds},
+                clone=True,
+                timeout=m.scale_budget_seconds + 600,
+            )
+            rows["create"][peer] = created
+            if created.get("error"):
+                for key in rows:
+                    rows[key][peer] = created
+                continue
+            if not created.get("complete"):
+                self.notes.append(
+                    f"scale: {peer} created {created['created']} of {m.scale_tenants} tenants "
+                    f"within the {m.scale_budget_seconds:.0f} s budget; the rest of its scale "
+                    "figures are for that many tenants."
+                )
+            rows["migrate"][peer] = self.drive(
+                peer, "migrate", db[peer], {"executor": "parallel"}, clone=True
+            )
+            rows["routing"][peer] = self.drive(
+                peer,
+                "routing",
+                db[peer],
+                {"tenants": created["created"], "requests": 2 * created["created"], "warmup": 0},
+                clone=True,
+            )
+            rows["catalog"][peer] = self.drive(peer, "catalog", db[peer], clone=True)
+        n = m.scale_tenants
+
+        def row(key: str, row_id: str, title: str, unit: str, pick: Any) -> None:
+            answers = rows[key]
+            samples = {
+                p: [pick(a)]
+                for p, a in answers.items()
+                if a.get("available", True) and not a.get("error")
+            }
+            self.add_row(row_id, title, unit, samples, answers)
+
+        row(
+            "create",
+            "scale.create",
+            f"scale: create {n} tenants by clone (wall)",
+            "s",
+            lambda a: a["create_seconds"],
+        )
+        row(
+            "create",
+            "scale.create_per_tenant",
+            "scale: per tenant created",
+            "ms",
+            lambda a: a["per_tenant_ms"],
+        )
+        row(
+            "create",
+            "scale.create_rss",
+            "scale: peak memory while creating",
+            "MB",
+            lambda a: a["peak_rss_mb"],
+        )
+        row(
+            "migrate",
+            "scale.migrate",
+            "scale: no-op migrate, parallel (wall)",
+            "s",
+            lambda a: a["samples"][0],
+        )
+        row(
+            "migrate",
+            "scale.migrate_rss",
+            "scale: peak memory of the migrate process",
+            "MB",
+            lambda a: a["peak_rss_mb"],
+        )
+        row(
+            "routing",
+            "scale.routing",
+            "scale: request time, every tenant twice",
+            "µs",
+            lambda a: a["samples"][0],
+        )
+        row(
+            "routing",
+            "scale.routing_queries",
+            "scale: queries per request",
+            "queries",
+            lambda a: a["queries_per_request"],
+        )
+        row(
+            "catalog",
+            "scale.pg_class",
+            "scale: pg_class rows",
+            "rows",
+            lambda a: a["pg_class_rows"],
+        )
+        row(
+            "catalog",
+            "scale.catalog",
+            "scale: pg_catalog tables size",
+            "MB",
+            lambda a: a["catalog_bytes"] / 2**20,
+        )
+
+
+def _appset_title(appset: str) -> str:
+    return "50-model app + small app" if appset == "large" else "small app"
+
+
+def run_all(run: Run, only: set[str] | None, scale: bool) -> None:
+    steps = [
+        ("create", run.measure_create),
+        ("clone", run.measure_clone),
+        ("migrate", run.measure_migrate),
+        ("routing", run.measure_routing),
+    ]
+    if scale or (only and "scale" in only):
+        steps.append(("scale", run.measure_scale))
+    for name, step in steps:
+        if only and name not in only:
+            continue
+        started = time.perf_counter()
+        log(f"measuring {name} ...")
+        step()
+        log(f"{name} done in {time.perf_counter() - started:.0f} s")
