@@ -176,6 +176,12 @@ class Command(BaseCommand):
     ) -> tuple[Any, Any]:
         tenant_model = get_tenant_model()
         assert tenant_model is not None
+        if "schema_name" in tenant_fields:
+            raise CommandError(
+                "Do not pass --tenant-field schema_name=...: the tenant's schema name is the "
+                f"destination ({destination!r})."
+            )
+        self._check_field_names(tenant_model, tenant_fields)
         tenant = tenant_model(schema_name=destination, **tenant_fields)
         # The schema is the clone: saving the row must not create or provision it again.
         tenant.auto_create_schema = False
@@ -195,6 +201,16 @@ class Command(BaseCommand):
         except ValidationError as exc:
             raise CommandError(f"Invalid tenant or domain: {exc.message_dict}") from exc
         return tenant, domain
+
+    @staticmethod
+    def _check_field_names(model: type[models.Model], values: dict[str, str]) -> None:
+        known = {field.name for field in model._meta.concrete_fields}
+        unknown = sorted(set(values) - known)
+        if unknown:
+            raise CommandError(
+                f"{model.__name__} has no field {', '.join(map(repr, unknown))}; "
+                f"its fields are: {', '.join(sorted(known))}."
+            )
 
     def _create_rows(
         self,
