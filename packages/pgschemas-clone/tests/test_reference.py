@@ -94,9 +94,11 @@ def test_missing_reference_falls_back_to_migrations_with_a_warning(make_tenant, 
         "public": tenants,
         "default": {**get_config().default.raw, "CLONE_REFERENCE": "absent"},
     }
-    with override_settings(TENANTS=settings_tenants):
-        with pytest.warns(ReferenceNotReadyWarning, match="'absent' does not exist"):
-            tenant = make_tenant()
+    with (
+        override_settings(TENANTS=settings_tenants),
+        pytest.warns(ReferenceNotReadyWarning, match="'absent' does not exist"),
+    ):
+        tenant = make_tenant()
     assert migrations_run == [tenant.schema_name]
 
 

@@ -21,7 +21,6 @@ from .reference import reference_status
 W001 = "pgschemas.clone.W001"
 
 
-@register("pgschemas")
 def check_reference(app_configs: Iterable[Any] | None = None, **kwargs: Any) -> list[CheckMessage]:
     try:
         reference = get_config().clone_reference
@@ -43,3 +42,6 @@ def check_reference(app_configs: Iterable[Any] | None = None, **kwargs: Any) -> 
             id=W001,
         )
     ]
+
+
+register(check_reference, "pgschemas")

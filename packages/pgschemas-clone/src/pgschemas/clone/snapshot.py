@@ -151,11 +151,11 @@ def schema_snapshot(
             )
             for table, columns in sorted(cursor.fetchall()):
                 kept = [c for c in columns if c not in excluded.get(table, set())]
-                query = sql.SQL("SELECT {} FROM ONLY {}").format(
+                select = sql.SQL("SELECT {} FROM ONLY {}").format(
                     sql.SQL(", ").join(sql.SQL("{}::text").format(sql.Identifier(c)) for c in kept),
                     sql.Identifier(schema_name, table),
                 )
-                cursor.execute(query.as_string(cursor.cursor.connection))
+                cursor.execute(select.as_string(cursor.cursor.connection))
                 snapshot[f"data:{table}"] = _normalise(cursor.fetchall())
         # Leave the search path as the backend set it (it tracks what it sent).
         cursor.execute("SELECT pg_catalog.set_config('search_path', %s, true)", [saved_path])
