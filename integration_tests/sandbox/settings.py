@@ -20,6 +20,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
     "pgschemas.core",
+    "pgschemas.commands",  # above any other app shipping `migrate` (docs/commands.md)
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
