@@ -5,8 +5,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections, connections
+from django.db import connections
 
 from pgschemas.core import ddl
 from pgschemas.core.migration import migrate_schema
@@ -86,18 +85,12 @@ def committed_tenant(transactional_db: Any) -> Iterator[Callable[..., Any]]:
 
 
 @pytest.fixture
-def asgi_app() -> Iterator[Any]:
-    """Django's real ASGI application. Like Django's AsyncClient, requests do not close
-    the test's database connection (that would end its transaction)."""
+def asgi_app() -> Any:
+    """Django's real ASGI application. It runs each request's sync code in a thread of its
+    own (ThreadSensitiveContext), so tests using it need committed data."""
     from django.core.asgi import get_asgi_application
 
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    try:
-        yield get_asgi_application()
-    finally:
-        request_started.connect(close_old_connections)
-        request_finished.connect(close_old_connections)
+    return get_asgi_application()
 
 
 def close_thread_connections() -> None:

@@ -52,7 +52,9 @@ def test_2000_requests_over_20_tenants_cost_no_routing_query(make_tenant: Any) -
     with CaptureQueriesContext(connection) as queries:
         for n in range(200):
             host, path, schema, _ = targets[n % 20]
-            assert client.get(path.replace("items", "ping"), HTTP_HOST=host).content == schema.encode()
+            assert (
+                client.get(path.replace("items", "ping"), HTTP_HOST=host).content == schema.encode()
+            )
     assert len(queries) == 0
 
 
@@ -138,7 +140,7 @@ def shared_cache() -> Any:
         import redis
 
         redis.Redis(host="127.0.0.1", port=6379, socket_connect_timeout=1).ping()
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         print(f"SKIP reason: no Redis at 127.0.0.1:6379 ({exc})")
         pytest.skip(f"no Redis at 127.0.0.1:6379 ({exc})")
     with override_settings(CACHES=_redis_caches(), PGSCHEMAS_ROUTING_CACHE="shared"):

@@ -68,7 +68,9 @@ def test_folder_beats_bare_host(make_tenant: Any) -> None:
     data = get("mixed.test.com", "/whoami/").json()
     assert (data["schema"], data["reverse"]) == (bare.schema_name, "/whoami/")
     # A first segment that is no folder falls back to the bare host.
-    assert get("mixed.test.com", "/nope/").content.startswith(b"tenant-404:" + bare.schema_name.encode())
+    assert get("mixed.test.com", "/nope/").content.startswith(
+        b"tenant-404:" + bare.schema_name.encode()
+    )
 
 
 def test_dynamic_folder_on_static_host(make_tenant: Any) -> None:

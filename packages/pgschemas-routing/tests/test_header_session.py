@@ -103,7 +103,11 @@ def test_stacked_first_routing_middleware_wins(make_tenant: Any) -> None:
 def test_stacked_domain_first_ignores_header(make_tenant: Any) -> None:
     by_domain = make_tenant(domains=("shared.test.com/f",))
     other = make_tenant()
-    data = Client().get("/f/whoami/", HTTP_HOST="shared.test.com", HTTP_TENANT=other.schema_name).json()
+    data = (
+        Client()
+        .get("/f/whoami/", HTTP_HOST="shared.test.com", HTTP_TENANT=other.schema_name)
+        .json()
+    )
     assert (data["schema"], data["tenant"], data["reverse"]) == (
         by_domain.schema_name,
         by_domain.schema_name,

@@ -150,7 +150,7 @@ class BaseRoutingMiddleware:
             return early
         if route is None:
             return self.get_response(request)
-        tenant, urlconf = request.tenant, route.urlconf  # type: ignore[attr-defined]
+        tenant, urlconf = request.tenant, route.urlconf
         with routed(tenant, urlconf):
             response = self.get_response(request)
         return _keep_tenant_while_streaming(response, tenant, urlconf)
@@ -169,7 +169,7 @@ class BaseRoutingMiddleware:
             return early
         if route is None:
             return await self.get_response(request)
-        tenant, urlconf = request.tenant, route.urlconf  # type: ignore[attr-defined]
+        tenant, urlconf = request.tenant, route.urlconf
         with routed(tenant, urlconf):
             response = await self.get_response(request)
         return _keep_tenant_while_streaming(response, tenant, urlconf)
@@ -182,9 +182,9 @@ class BaseRoutingMiddleware:
             return None
         if route.redirect_to is not None:
             return HttpResponsePermanentRedirect(redirect_url(request, route))
-        request.tenant = route.tenant()  # type: ignore[attr-defined]
+        request.tenant = route.tenant()
         if route.urlconf is not None:
-            request.urlconf = route.urlconf  # type: ignore[attr-defined]
+            request.urlconf = route.urlconf
         return None
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> None:
@@ -202,7 +202,7 @@ class BaseRoutingMiddleware:
         if getattr(exception.__cause__, "sqlstate", None) not in _GONE_SQLSTATES:
             return None
         try:
-            exists = schema_exists(route.schema_name, using=tenant.db_alias)  # type: ignore[union-attr]
+            exists = schema_exists(route.schema_name, using=getattr(tenant, "db_alias", None))
         except DatabaseError:
             return None  # e.g. inside an aborted transaction: nothing safe to conclude
         if exists:
@@ -277,11 +277,11 @@ class SessionRoutingMiddleware(BaseRoutingMiddleware):
 
     def extract(self, request: HttpRequest) -> Any:
         key = self._key(request)
-        return self._clean(request.session.get(key))  # type: ignore[attr-defined]
+        return self._clean(request.session.get(key))
 
     async def aextract(self, request: HttpRequest) -> Any:
         key = self._key(request)
-        return self._clean(await request.session.aget(key))  # type: ignore[attr-defined]
+        return self._clean(await request.session.aget(key))
 
     def find(self, value: Any, *, allow_db: bool) -> Any:
         return route_for_session(value, allow_db=allow_db)

@@ -111,7 +111,7 @@ class DomainModel(models.Model):
         using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
         with transaction.atomic(using=using):
             _lock_tenants(self, using, {self.tenant_id})
-            result = super().delete(*args, **kwargs)
+            result: tuple[int, dict[str, int]] = super().delete(*args, **kwargs)
             _ensure_primary(type(self), using, self.tenant_id)
         return result
 
