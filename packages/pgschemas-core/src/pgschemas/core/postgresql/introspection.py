@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.backends.postgresql.introspection import TableInfo
-
 from ._original import import_original
 
+# Import the original backend first: Django's postgresql introspection module imports its
+# base module, so importing the introspection module first would be circular.
 _OriginalIntrospection: Any = import_original("base").DatabaseWrapper.introspection_class
+
+from django.db.backends.postgresql.introspection import TableInfo  # noqa: E402
 
 
 class DatabaseSchemaIntrospection(_OriginalIntrospection):
