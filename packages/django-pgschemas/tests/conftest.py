@@ -9,6 +9,15 @@ import pytest
 _counter = itertools.count()
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    """Create the clone reference through the django_pgschemas command name."""
+    from django.core.management import call_command
+
+    with django_db_blocker.unblock():
+        call_command("createrefschema", verbosity=0)
+
+
 @pytest.fixture
 def make_tenant(db: Any) -> Callable[..., Any]:
     """Tenants created inside the test's transaction (rolled back afterwards)."""

@@ -78,6 +78,8 @@ COMMANDS = {
     "migrate": "pgschemas.commands.management.commands.migrate",
     "migrateschema": "pgschemas.commands.management.commands.migrateschema",
     "whowill": "pgschemas.commands.management.commands.whowill",
+    "createrefschema": "pgschemas.clone.management.commands.createrefschema",
+    "cloneschema": "pgschemas.clone.management.commands.cloneschema",
 }
 
 

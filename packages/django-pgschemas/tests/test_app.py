@@ -19,12 +19,19 @@ from django_pgschemas.schema import Schema, get_current_schema
 
 def test_listed_alone_it_provides_the_commands() -> None:
     commands = get_commands()
-    for name in ("runschema", "migrate", "migrateschema", "whowill"):
+    for name in (
+        "runschema",
+        "migrate",
+        "migrateschema",
+        "whowill",
+        "createrefschema",
+        "cloneschema",
+    ):
         assert commands[name] == "django_pgschemas", name
 
 
 def test_listed_alone_it_ran_the_sibling_apps_ready() -> None:
-    assert {"pgschemas.core", "pgschemas.commands"} <= _siblings.stood_in_for()
+    assert set(_siblings.SIBLING_APPS) <= _siblings.stood_in_for()
 
 
 def test_core_system_checks_run_through_it() -> None:
@@ -120,3 +127,23 @@ def test_domain_routing_through_the_alias_middleware(make_tenant: Any, client: A
     assert client.get("/hooli/", HTTP_HOST="tenants.example.com").content == b"hooli"
     assert client.get("/", HTTP_HOST="www.example.com").content == b"www"
     assert client.get("/", HTTP_HOST="nobody.example.com").status_code == 404
+
+
+@pytest.mark.django_db
+def test_data_in_the_reference_is_cloned_into_new_tenants(make_tenant: Any) -> None:
+    from tests.customers.models import Product
+
+    call_command("runschema", "shell", "-c", "pass", "-s", "sample", stdout=io.StringIO())
+    with Schema.create("sample"):
+        Product.objects.create(name="from the reference")
+    tenant = make_tenant("cloned_one")
+    with tenant:
+        assert list(Product.objects.values_list("name", flat=True)) == ["from the reference"]
+
+
+@pytest.mark.django_db
+def test_utils_clone_schema_dry_run_leaves_nothing() -> None:
+    utils.clone_schema("sample", "dry_clone", dry_run=True)
+    assert not utils.schema_exists("dry_clone")
+    utils.clone_schema("sample", "real_clone")
+    assert utils.schema_exists("real_clone")

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
+from django.db import transaction
+
 from pgschemas.core import ddl
 from pgschemas.core.activation import override
 from pgschemas.core.config import PUBLIC_KEY, get_config
@@ -20,6 +22,7 @@ from pgschemas.core.validation import check_schema_name, is_valid_schema_name
 
 __all__ = [
     "check_schema_name",
+    "clone_schema",
     "create_schema",
     "drop_schema",
     "get_clone_reference",
@@ -71,6 +74,23 @@ def drop_schema(schema_name: str, check_if_exists: bool = True, verbosity: int =
         return False
     ddl.drop_schema(schema_name, if_exists=False)
     return True
+
+
+class _DryRun(Exception):
+    """Raised inside the clone's transaction to roll a dry run back."""
+
+
+def clone_schema(base_schema_name: str, new_schema_name: str, dry_run: bool = False) -> None:
+    """Clone ``base_schema_name`` into a new schema (pgschemas-clone); ``dry_run`` rolls back."""
+    from pgschemas.clone import clone_schema as clone
+
+    try:
+        with transaction.atomic(using=get_config().tenant_db_alias):
+            clone(base_schema_name, new_schema_name)
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass
 
 
 def run_in_public_schema(func: _F) -> _F:
