@@ -1,0 +1,19 @@
+"""pgschemas-channels: websockets routed to their tenant.
+
+``application = TenantProtocolRouter()`` serves HTTP through Django (and its routing
+middleware) and routes websockets by host and folder to the tenant's ``WS_URLCONF``, with
+``scope["tenant"]`` set and the tenant's schema active in every consumer.
+"""
+
+from .__about__ import __version__
+from .auth import TenantActivationMiddleware, TenantAuthMiddlewareStack
+from .groups import tenant_group_name
+from .router import TenantProtocolRouter
+
+__all__ = [
+    "TenantActivationMiddleware",
+    "TenantAuthMiddlewareStack",
+    "TenantProtocolRouter",
+    "__version__",
+    "tenant_group_name",
+]
