@@ -38,10 +38,11 @@ class Mode:
     routing_reps: int
     scale_tenants: int = 2000
     scale_budget_seconds: float = 1200.0
+    executors: tuple[str, ...] = ("sequential", "parallel")
 
 
 MODES = {
-    "smoke": Mode("smoke", 1, 1, ("small",), (2,), 1, 1, 3, 30, 10, 1, 4, 60.0),
+    "smoke": Mode("smoke", 1, 1, ("small",), (2,), 1, 1, 3, 30, 10, 1, 4, 60.0, ("parallel",)),
     "medium": Mode(
         "medium", 3, 1, ("small", "large"), (20, 100), 3, 2, 20, 1000, 200, 3, 300, 600.0
     ),
@@ -58,6 +59,8 @@ class Run:
     database_url: str
     mode: Mode
     seq: int = 0
+    db_prefix: str = "bench_"
+    databases: set[str] = field(default_factory=set)
     rows: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -83,6 +86,9 @@ class Run:
     ) -> dict[str, Any]:
         """Run one driver process; its JSON answer (or an error answer) comes back."""
         self.seq += 1
+        if db != "postgres":
+            db = db.replace("bench_", self.db_prefix, 1)
+            self.databases.add(db)
         spec = {
             "peer": peer,
             "workdir": str(self.workdir(peer)),
@@ -251,7 +257,7 @@ class Run:
                     log(f"{peer}: {answer['tenants']} tenants ready ({answer['seconds']:.1f} s)")
             for pending in (False, True):
                 reps = m.pending_reps if pending else m.migrate_reps
-                for executor in ("sequential", "parallel"):
+                for executor in m.executors:
                     samples: dict[str, list[float]] = {p: [] for p in TENANT_PEERS}
                     answers = {p: ready[p] for p in TENANT_PEERS}
                     for _ in range(reps):
