@@ -18,6 +18,16 @@ ALIASES = {
     "django_pgschemas.management.commands.DynamicTenantCommand": (
         "pgschemas.commands.base.DynamicTenantCommand"
     ),
+    "django_pgschemas.contrib.channels.router.TenantProtocolRouter": (
+        "pgschemas.channels.router.TenantProtocolRouter"
+    ),
+    "django_pgschemas.contrib.channels.TenantProtocolRouter": (
+        "pgschemas.channels.TenantProtocolRouter"
+    ),
+    "django_pgschemas.contrib.channels.auth.TenantAuthMiddlewareStack": (
+        "pgschemas.channels.auth.TenantAuthMiddlewareStack"
+    ),
+    "django_pgschemas.contrib.channels.tenant_group_name": "pgschemas.channels.tenant_group_name",
     # original django-pgschemas documentation
     "django_pgschemas.postgresql.base.DatabaseWrapper": (
         "pgschemas.core.postgresql.base.DatabaseWrapper"

@@ -1,0 +1,5 @@
+"""Tenant-aware auth middleware stack for websocket consumers (pgschemas-channels)."""
+
+from pgschemas.channels.auth import TenantActivationMiddleware, TenantAuthMiddlewareStack
+
+__all__ = ["TenantActivationMiddleware", "TenantAuthMiddlewareStack"]
