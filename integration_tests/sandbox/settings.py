@@ -21,6 +21,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 INSTALLED_APPS = [
     "pgschemas.core",
     "pgschemas.commands",  # above any other app shipping `migrate` (docs/commands.md)
+    "pgschemas.routing",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -40,6 +41,7 @@ TENANTS = {
     "public": {
         "APPS": ["pgschemas.core", "django.contrib.contenttypes", "shared_public"],
         "TENANT_MODEL": "shared_public.Tenant",
+        "DOMAIN_MODEL": "shared_public.Domain",
     },
     "www": {
         "APPS": [*_PER_TENANT, "app_main"],
@@ -59,6 +61,8 @@ TENANTS = {
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before sessions: session tables live in each tenant's schema.
+    "pgschemas.routing.middleware.DomainRoutingMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

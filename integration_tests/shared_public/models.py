@@ -1,6 +1,7 @@
 from django.db import models
 
 from pgschemas.core.models import TenantModel
+from pgschemas.routing.models import DomainModel
 
 
 class Tenant(TenantModel):
@@ -13,3 +14,7 @@ class Tenant(TenantModel):
 
     class Meta:
         ordering = ["schema_name"]
+
+
+class Domain(DomainModel):
+    """Domains (and folders) of dynamic tenants, read by pgschemas-routing."""
