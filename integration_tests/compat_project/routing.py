@@ -1,0 +1,3 @@
+from django_pgschemas.contrib.channels.router import TenantProtocolRouter
+
+application = TenantProtocolRouter()
