@@ -232,6 +232,34 @@ def _make_handler(signum: int, previous: Any) -> Any:
     return handler
 
 
+#: Concurrency tests (50 threads) under two xdist workers need more than the default 100.
+SERVER_SETTINGS = {"max_connections": "300"}
+#: Throw-away test servers trade durability for speed.
+NON_DURABLE_SETTINGS = {"fsync": "off", "synchronous_commit": "off", "full_page_writes": "off"}
+
+
+def _apply_server_settings(module: Any, handle: Any, pgdata: Path, *, durable: bool) -> Any:
+    """Write our server settings once per data directory (ALTER SYSTEM), restarting to apply.
+
+    A data directory that already has them (the demo's, after its first run) starts as is.
+    """
+    wanted = dict(SERVER_SETTINGS)
+    if not durable:
+        wanted.update(NON_DURABLE_SETTINGS)
+    auto_conf = pgdata / "postgresql.auto.conf"
+    current = auto_conf.read_text() if auto_conf.exists() else ""
+    missing = {
+        name: value for name, value in wanted.items() if f"{name} = '{value}'" not in current
+    }
+    if not missing:
+        return handle
+    handle.psql(
+        "".join(f"ALTER SYSTEM SET {name} = '{value}';\n" for name, value in missing.items())
+    )
+    handle.cleanup()
+    return module.get_server(pgdata, cleanup_mode="stop")
+
+
 def start_server(
     pgdata: Path | None = None,
     *,
@@ -264,6 +292,7 @@ def start_server(
     _install_handlers(signals=handle_signals)
     try:
         handle = module.get_server(pgdata, cleanup_mode="stop")
+        handle = _apply_server_settings(module, handle, pgdata, durable=not temporary)
     except BaseException:
         _kill_leftovers(pgdata)
         if temporary:
