@@ -34,6 +34,24 @@ def test_router_allows_apps_of_the_active_schema(
 
 
 @pytest.mark.django_db
+def test_router_leaves_non_apps_to_django(settings: Any) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.db import connection
+
+    assert TenantAppsRouter().allow_migrate("default", "django_cache") is None
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "pgschemas_cache_table",
+        }
+    }
+    call_command("createcachetable", stdout=StringIO())
+    assert "pgschemas_cache_table" in connection.introspection.table_names()
+
+
+@pytest.mark.django_db
 def test_ddl_helpers_use_exact_names() -> None:
     ddl.create_schema("ddl_one")
     assert ddl.schema_exists("ddl_one")

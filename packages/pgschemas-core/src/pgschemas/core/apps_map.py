@@ -26,5 +26,12 @@ def app_labels_for(entry: TenantConfig) -> frozenset[str]:
     return frozenset(labels)
 
 
+@functools.cache
+def installed_app_labels() -> frozenset[str]:
+    """Labels of every installed app."""
+    return frozenset(app_config.label for app_config in apps.get_app_configs())
+
+
 def clear_app_label_cache() -> None:
     app_labels_for.cache_clear()
+    installed_app_labels.cache_clear()

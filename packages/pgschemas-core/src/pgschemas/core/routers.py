@@ -7,7 +7,7 @@ from typing import Any
 from django.db import connections
 
 from .activation import get_current_schema
-from .apps_map import app_labels_for
+from .apps_map import app_labels_for, installed_app_labels
 from .config import get_config
 
 
@@ -24,6 +24,10 @@ class TenantAppsRouter:
         self, db: str, app_label: str, model_name: str | None = None, **hints: Any
     ) -> bool | None:
         if not getattr(connections[db], "pgschemas_aware", False):
+            return None
+        if app_label not in installed_app_labels():
+            # Not an app at all (e.g. the database cache's "django_cache" pseudo-app):
+            # no TENANTS entry can speak for it, so leave the decision to Django.
             return None
         schema = get_current_schema()
         return app_label in apps_allowed_in(schema.schema_name, is_dynamic=schema.is_dynamic)
