@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "pgschemas.core",
     "pgschemas.commands",  # above any other app shipping `migrate` (docs/commands.md)
     "pgschemas.routing",
+    "pgschemas.clone",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -56,6 +57,8 @@ TENANTS = {
     "default": {
         "APPS": [*_PER_TENANT, "tenant_app"],
         "URLCONF": "tenant_app.urls",
+        # Static tenants without one use this too (the websocket echo of the demo).
+        "WS_URLCONF": "shared_common.ws_urls",
     },
 }
 
