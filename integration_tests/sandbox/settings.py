@@ -59,6 +59,7 @@ TENANTS = {
         "URLCONF": "tenant_app.urls",
         # Static tenants without one use this too (the websocket echo of the demo).
         "WS_URLCONF": "shared_common.ws_urls",
+        "CLONE_REFERENCE": "sample",
     },
 }
 
