@@ -5,7 +5,7 @@ of the migration graph (Django records a migration in every schema it runs on, i
 those of apps the router keeps out, so "all leaves applied" is exactly "``migrate`` has
 nothing left to do"). The graph comes from core's process-wide cache; the check itself is
 one query. A positive answer is cached until migrations run in this process (core's
-``schema_post_migration`` signal) or :func:`invalidate` is called; a negative one is never
+``schema_post_migration`` or Django's ``post_migrate`` signal) or :func:`invalidate` is called; a negative one is never
 cached, so a reference migrated by another process is picked up on the next tenant.
 """
 
@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connections
+from django.db.models.signals import post_migrate
 from psycopg import sql
 
 from pgschemas.core.config import get_config
@@ -113,3 +114,5 @@ def invalidate(*_args: Any, **_kwargs: Any) -> None:
 
 
 schema_post_migration.connect(invalidate, dispatch_uid="pgschemas.clone.reference.invalidate")
+# `manage.py migrate` (Django's or pgschemas.commands') sends post_migrate when it ran.
+post_migrate.connect(invalidate, dispatch_uid="pgschemas.clone.reference.invalidate_post_migrate")
