@@ -82,6 +82,7 @@ SELECT json_agg(json_build_object(
          'default', pg_catalog.pg_get_expr(t.typdefaultbin, 0, true),
          'checks', (SELECT json_agg(json_build_object(
                               'name', con.conname,
+                              'type', con.contype,
                               'def', pg_catalog.pg_get_constraintdef(con.oid, true))
                             ORDER BY con.oid)
                       FROM pg_catalog.pg_constraint con WHERE con.contypid = t.oid),

@@ -158,9 +158,11 @@ class _Builder:
                 ]
                 if t["default"] is not None:
                     parts.append(sql.SQL("DEFAULT {}").format(_text(t["default"])))
-                if t["notnull"]:
+                checks = t["checks"] or []
+                # PostgreSQL >= 18 records a domain's NOT NULL as a named constraint.
+                if t["notnull"] and not any(c["type"] == "n" for c in checks):
                     parts.append(sql.SQL("NOT NULL"))
-                for check in t["checks"] or []:
+                for check in checks:
                     parts.append(
                         sql.SQL("CONSTRAINT {} {}").format(
                             _ident(check["name"]), _text(check["def"])
