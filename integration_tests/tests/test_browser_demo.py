@@ -50,7 +50,7 @@ def _missing() -> str | None:
     return None
 
 
-pytestmark = pytest.mark.skipif(_missing() is not None, reason=str(_missing()))
+needs_browser = pytest.mark.skipif(_missing() is not None, reason=str(_missing()))
 
 
 def _free_port() -> int:
@@ -126,6 +126,7 @@ def test_every_page_carries_the_echo_box(client: Any) -> None:
     assert 'data-ws-path="/ws/echo/"' in page and 'id="echo-send"' in page
 
 
+@needs_browser
 def test_two_tenants_in_a_browser(server: int, browser: Any) -> None:
     from playwright.sync_api import expect
 
