@@ -18,9 +18,13 @@ from .validation import InvalidSchemaName, check_schema_name
 
 ROUTING_KEYS = ("DOMAINS", "FALLBACK_DOMAINS", "HEADER", "SESSION_KEY", "URLCONF", "WS_URLCONF")
 BACKEND = "pgschemas.core.postgresql"
-BACKEND_ALIASES = (BACKEND, "django_pgschemas.postgresql")
+BACKEND_ALIASES = (BACKEND, "django_pgschemas.postgresql", "django_pgschemas.postgresql_backend")
 ROUTER = "pgschemas.core.routers.TenantAppsRouter"
-ROUTER_ALIASES = (ROUTER, "django_pgschemas.routers.TenantAppsRouter")
+ROUTER_ALIASES = (
+    ROUTER,
+    "django_pgschemas.routers.TenantAppsRouter",
+    "django_pgschemas.routers.SyncRouter",
+)
 CONTENTTYPES = "django.contrib.contenttypes"
 AUTH = "django.contrib.auth"
 SESSIONS = "django.contrib.sessions"
