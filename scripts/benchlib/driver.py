@@ -390,7 +390,7 @@ def act_populate(params: dict[str, Any]) -> dict[str, Any]:
     conn = raw_conn()
     body = ";\n".join(statements) + ";"
     names = [f"{prefix}{i:05d}" for i in range(target) if f"{prefix}{i:05d}" not in existing]
-    batch = 25
+    batch = 1  # one schema per transaction: a schema takes hundreds of locks
     for offset in range(0, len(names), batch):
         chunk = names[offset : offset + batch]
         with conn.transaction(), conn.cursor() as cur:
@@ -538,16 +538,20 @@ def act_routing(params: dict[str, Any]) -> dict[str, Any]:
     batches = []
     per_batch = max(1, requests // 10)
     done = 0
+    failures = 0
     total_start = time.perf_counter()
     while done < requests:
         n = min(per_batch, requests - done)
         start = time.perf_counter()
         for i in range(done, done + n):
-            client.get("/count/", HTTP_HOST=hosts[i % len(hosts)])
+            if client.get("/count/", HTTP_HOST=hosts[i % len(hosts)]).status_code != 200:
+                failures += 1
         batches.append((time.perf_counter() - start) / n * 1e6)
         done += n
     total = time.perf_counter() - total_start
     Counter.enabled = False
+    if failures:
+        raise RuntimeError(f"{failures} of {requests} routed requests did not answer 200")
     result = {
         "samples": [total / requests * 1e6],
         "batch_us": batches,

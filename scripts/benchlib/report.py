@@ -32,7 +32,7 @@ def cell_text(cell: dict[str, Any]) -> str:
         return "not available yet"
     if status == "n/a":
         return "—"
-    return f"error: {cell.get('error', '?')[:60]}"
+    return "error: " + " ".join(str(cell.get("error", "?")).split())[:60]
 
 
 def _ratio_text(value: float | None) -> str:
