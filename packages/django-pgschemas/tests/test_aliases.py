@@ -32,6 +32,9 @@ ALIASES = {
     "django_pgschemas.postgresql.base.DatabaseWrapper": (
         "pgschemas.core.postgresql.base.DatabaseWrapper"
     ),
+    "django_pgschemas.postgresql_backend.base.DatabaseWrapper": (
+        "pgschemas.core.postgresql.base.DatabaseWrapper"
+    ),
     "django_pgschemas.routers.TenantAppsRouter": "pgschemas.core.routers.TenantAppsRouter",
     "django_pgschemas.routers.SyncRouter": "pgschemas.core.routers.TenantAppsRouter",
     "django_pgschemas.models.TenantModel": "pgschemas.core.models.TenantModel",

@@ -147,3 +147,15 @@ def test_utils_clone_schema_dry_run_leaves_nothing() -> None:
     assert not utils.schema_exists("dry_clone")
     utils.clone_schema("sample", "real_clone")
     assert utils.schema_exists("real_clone")
+
+
+def test_older_engine_and_router_spellings_pass_the_checks(monkeypatch: Any) -> None:
+    from django.conf import settings
+
+    # The check reads the setting only; the open connection keeps its own copy.
+    monkeypatch.setitem(
+        settings.DATABASES["default"], "ENGINE", "django_pgschemas.postgresql_backend"
+    )
+    with override_settings(DATABASE_ROUTERS=["django_pgschemas.routers.SyncRouter"]):
+        ids = {message.id for message in run_checks()}
+    assert not ids & {"pgschemas.E017", "pgschemas.E018"}, ids

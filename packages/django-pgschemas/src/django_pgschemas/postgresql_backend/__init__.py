@@ -1,0 +1,1 @@
+"""``ENGINE = "django_pgschemas.postgresql_backend"``: the engine name of older releases."""
