@@ -76,6 +76,15 @@ def test_domain_created_moved_and_deleted_seen_at_once(make_tenant: Any) -> None
     assert get("move.test.com", "/sub/whoami/").status_code == 404
 
 
+def test_renamed_tenant_is_routed_to_its_new_schema_at_once(make_tenant: Any) -> None:
+    tenant = make_tenant(domains=("renamed.test.com",), items=("kept",))
+    assert get("renamed.test.com", "/whoami/").json()["schema"] == tenant.schema_name
+    new_name = f"{tenant.schema_name}_new"
+    tenant.rename_schema(new_name)
+    response = get("renamed.test.com", "/items/").json()
+    assert (response["schema"], response["items"]) == (new_name, ["kept"])
+
+
 def test_deleted_tenant_is_404(make_tenant: Any) -> None:
     tenant = make_tenant(domains=("gone.test.com", "shared.test.com/gone"), items=("x",))
     assert get("gone.test.com", "/items/").json()["items"] == ["x"]

@@ -114,12 +114,16 @@ class TenantModel(SchemaActivationMixin, models.Model):
     def rename_schema(self, new_name: str) -> None:
         """Rename the schema and update the row, atomically."""
         validate_tenant_schema_name(new_name)
+        old_name = self.schema_name
         with transaction.atomic(using=self.db_alias):
-            ddl.rename_schema(self.schema_name, new_name, using=self.db_alias)
+            ddl.rename_schema(old_name, new_name, using=self.db_alias)
             type(self)._base_manager.using(self.db_alias).filter(pk=self.pk).update(
                 schema_name=new_name
             )
             self.schema_name = new_name
+            signals.dynamic_tenant_post_rename.send(
+                sender=type(self), tenant=self, old_name=old_name, new_name=new_name
+            )
 
     def delete(
         self, *args: Any, force_drop: bool = False, **kwargs: Any

@@ -7,6 +7,8 @@ Arguments (besides ``sender``):
   to be provisioned (migrated or cloned).
 - ``dynamic_tenant_post_sync``: ``tenant`` - the tenant's schema is provisioned.
 - ``dynamic_tenant_pre_drop``: ``tenant`` - the tenant's schema is about to be dropped.
+- ``dynamic_tenant_post_rename``: ``tenant``, ``old_name``, ``new_name`` - the schema and
+  the row were renamed (sent inside the renaming transaction).
 - ``schema_pre_migration`` / ``schema_post_migration``: ``schema``, ``plan`` (the list of
   ``(migration, backwards)`` pairs that runs or ran) - around migrations of one schema.
 """
@@ -17,6 +19,7 @@ schema_activated = Signal()
 dynamic_tenant_needs_sync = Signal()
 dynamic_tenant_post_sync = Signal()
 dynamic_tenant_pre_drop = Signal()
+dynamic_tenant_post_rename = Signal()
 schema_pre_migration = Signal()
 schema_post_migration = Signal()
 
@@ -25,6 +28,7 @@ schema_activate = schema_activated
 
 __all__ = [
     "dynamic_tenant_needs_sync",
+    "dynamic_tenant_post_rename",
     "dynamic_tenant_post_sync",
     "dynamic_tenant_pre_drop",
     "schema_activate",

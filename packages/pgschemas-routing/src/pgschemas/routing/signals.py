@@ -1,7 +1,8 @@
 """Cache invalidation: any save or delete of a tenant or domain row drops cached routes.
 
-Connected in ``PgschemasRoutingConfig.ready()``. Changes Django sends no signal for
-(``QuerySet.update()``, raw SQL, ``TenantModel.rename_schema()``) need an explicit
+Connected in ``PgschemasRoutingConfig.ready()``. Renames (``TenantModel.rename_schema()``) are seen
+through core's ``dynamic_tenant_post_rename``. Changes nothing announces
+(``QuerySet.update()``, raw SQL) need an explicit
 :func:`pgschemas.routing.cache.invalidate`.
 """
 
@@ -13,7 +14,7 @@ from django.core.signals import setting_changed
 from django.db.models.signals import post_delete, post_save
 
 from pgschemas.core.models import TenantModel
-from pgschemas.core.signals import dynamic_tenant_pre_drop
+from pgschemas.core.signals import dynamic_tenant_post_rename, dynamic_tenant_pre_drop
 
 from . import cache
 from .models import DomainModel
@@ -51,4 +52,5 @@ def connect() -> None:
     post_save.connect(_routing_rows_changed, dispatch_uid="pgschemas.routing.post_save")
     post_delete.connect(_routing_rows_changed, dispatch_uid="pgschemas.routing.post_delete")
     dynamic_tenant_pre_drop.connect(_tenant_dropped, dispatch_uid="pgschemas.routing.drop")
+    dynamic_tenant_post_rename.connect(_tenant_dropped, dispatch_uid="pgschemas.routing.rename")
     setting_changed.connect(_settings_changed, dispatch_uid="pgschemas.routing.settings")
