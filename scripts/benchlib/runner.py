@@ -320,6 +320,7 @@ class Run:
         samples: dict[str, list[float]] = {p: [] for p in peers}
         queries: dict[str, list[float]] = {p: [] for p in peers}
         sets: dict[str, list[float]] = {p: [] for p in peers}
+        own_counter: dict[str, dict[str, Any]] = {}
         answers = dict(ready)
         params = {
             "tenants": m.routing_tenants,
@@ -336,6 +337,10 @@ class Run:
                 if "queries_per_request" in answer:
                     queries[peer].append(answer["queries_per_request"])
                     sets[peer].append(answer["sets_per_request"])
+                if "pgschemas_search_path_sets_per_request" in answer:
+                    own_counter.setdefault(peer, {"pgschemas_search_path_sets_per_request": []})[
+                        "pgschemas_search_path_sets_per_request"
+                    ].append(answer["pgschemas_search_path_sets_per_request"])
         title = f"{m.routing_requests} requests over {m.routing_tenants} tenants"
         row = self.add_row(
             "routing.us_per_request", f"request time ({title})", "µs", samples, answers
@@ -356,7 +361,9 @@ class Run:
         self.add_row(
             "routing.queries", "queries per request (all statements)", "queries", queries, answers
         )
-        self.add_row("routing.sets", "SET search_path per request", "SETs", sets, answers)
+        self.add_row(
+            "routing.sets", "SET search_path per request", "SETs", sets, answers, extra=own_counter
+        )
 
     def measure_scale(self) -> None:
         """N tenants by each peer's clone, then a no-op migrate and routed requests."""
