@@ -115,10 +115,20 @@ def install(python: Path, requirements: list[str]) -> None:
     uv_bin = uv()
     if uv_bin:
         command = [uv_bin, "pip", "install", "--quiet", "--python", str(python)]
+        # Our wheels keep their version between builds: never take one from uv's cache.
+        for wheel in sorted(DIST.glob("*.whl")):
+            command += ["--refresh-package", wheel.name.split("-", 1)[0].replace("_", "-")]
     else:
         command = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
     command += ["--find-links", str(DIST), *requirements]
     subprocess.run(command, check=True)
+
+
+def test_group(directory: Path) -> list[str]:
+    """The package's own test-only requirements: ``[dependency-groups] test`` (PEP 735)."""
+    with (directory / "pyproject.toml").open("rb") as handle:
+        groups = tomllib.load(handle).get("dependency-groups", {})
+    return [item for item in groups.get("test", []) if isinstance(item, str)]
 
 
 def test_wheel(
@@ -126,7 +136,7 @@ def test_wheel(
 ) -> bool:
     print(f"\n===== {name}: fresh venv, install {wheel.name} only =====", flush=True)
     python = make_venv(venvs / name)
-    install(python, [str(wheel), str(devtools), *TEST_REQUIREMENTS])
+    install(python, [str(wheel), str(devtools), *TEST_REQUIREMENTS, *test_group(directory)])
     # The package must import from the wheel, not from the checkout's src/ folder.
     config = directory / "pytest.ini"
     if not config.is_file():

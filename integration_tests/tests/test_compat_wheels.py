@@ -16,7 +16,6 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-import sys
 import uuid
 import venv
 from collections.abc import Iterator
@@ -77,13 +76,21 @@ def compat_database() -> Iterator[str]:
 def test_project_from_the_docs_runs_on_the_meta_package_alone(
     tmp_path: Path, compat_database: str
 ) -> None:
+    # A fresh venv with pip (the test environment itself may have none: hatch uses uv).
+    env_dir = tmp_path / "venv"
+    venv.EnvBuilder(with_pip=True, symlinks=True).create(env_dir)
+    python = str(env_dir / "bin" / "python")
+    clean_env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "VIRTUAL_ENV"}}
+    clean_env.pop("DJANGO_SETTINGS_MODULE", None)
+
     wheels = tmp_path / "wheels"
     members = sorted(str(p.parent) for p in (REPO / "packages").glob("*/pyproject.toml"))
     _run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(wheels), *members],
+        [python, "-m", "pip", "wheel", "--quiet", "--disable-pip-version-check", "--no-deps",
+         "-w", str(wheels), *members],
         cwd=REPO,
-        env=dict(os.environ),
-    )
+        env=clean_env,
+    )  # fmt: skip
     built = sorted(p.name for p in wheels.glob("*.whl"))
     assert any(name.startswith("django_pgschemas-") for name in built), built
     # Pin our distributions to the wheels just built (never a same-named one on an index).
@@ -95,11 +102,6 @@ def test_project_from_the_docs_runs_on_the_meta_package_alone(
     constraints = tmp_path / "constraints.txt"
     constraints.write_text("\n".join(pins) + "\n")
 
-    env_dir = tmp_path / "venv"
-    venv.EnvBuilder(with_pip=True, symlinks=True).create(env_dir)
-    python = str(env_dir / "bin" / "python")
-    clean_env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "VIRTUAL_ENV"}}
-    clean_env.pop("DJANGO_SETTINGS_MODULE", None)
     _run(
         [
             python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
