@@ -76,6 +76,21 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "app_main.urls"
 
+# The spec page's "Channels (websockets)" section: routing.py's TenantProtocolRouter().
+ASGI_APPLICATION = "sandbox.routing.application"
+# One server process (the demo, the tests): the in-memory layer carries group broadcasts.
+CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+# The spec page's "Caching" section: keys are prefixed by the active schema, so the same
+# key in two tenants never collides.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pgschemas-sandbox",
+        "KEY_FUNCTION": "django_pgschemas.cache.make_key",
+    }
+}
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -47,3 +48,15 @@ def whoami(request: HttpRequest) -> HttpResponse:
         f"db={_current_schema_in_database()}",
         content_type="text/plain",
     )
+
+
+def visits(request: HttpRequest) -> HttpResponse:
+    """Count this tenant's visits in the cache under the plain key ``"visits"``.
+
+    The key function (``django_pgschemas.cache.make_key``) puts the active schema in front
+    of the key, so every tenant counts on its own with the very same key.
+    """
+    cache.add("visits", 0)
+    count = cache.incr("visits")
+    schema = get_current_schema()
+    return HttpResponse(f"visits={count} schema={schema.schema_name}", content_type="text/plain")

@@ -2,6 +2,9 @@
 
 from django.urls import path
 
-from .consumers import EchoConsumer
+from .consumers import ChatConsumer, EchoConsumer
 
-urlpatterns = [path("ws/echo/", EchoConsumer.as_asgi(), name="ws-echo")]
+urlpatterns = [
+    path("ws/echo/", EchoConsumer.as_asgi(), name="ws-echo"),
+    path("ws/chat/", ChatConsumer.as_asgi(), name="ws-chat"),
+]

@@ -4,4 +4,5 @@ from shared_common import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("whoami/", views.whoami, name="whoami"),
+    path("visits/", views.visits, name="visits"),
 ]
