@@ -1,17 +1,18 @@
 """The schema-aware ``DatabaseWrapper``.
 
-The search path is ``<active schema>, <PGSCHEMAS_EXTRA_SEARCH_PATHS>, public``. It is set
-lazily, when a cursor is created, and only when it differs from what this connection was
-last told: a request that stays in one tenant pays one ``SET`` however many queries it runs.
-Anything that may undo or lose a ``SET`` - a rollback, a savepoint rollback, a new or pooled
-connection - forgets what was sent, so the next cursor sends it again. There is nothing to
-configure: ``PGSCHEMAS_LIMIT_SET_CALLS`` is accepted and ignored.
+The search path is ``<active schema>, <PGSCHEMAS_EXTRA_SEARCH_PATHS>, public``. It is checked
+when a cursor is created and, only when it differs from what this connection was last
+told, a ``SET search_path`` is queued; it travels in front of the cursor's next statement,
+in the same message (see :mod:`.search_path`), so switching tenants costs no extra round
+trip and a request that stays in one tenant pays one ``SET`` however many queries it runs.
+Anything that may undo or lose a ``SET`` - a rollback, a savepoint rollback, a failed
+statement, a new or pooled connection - forgets what was sent, so the next cursor sends it
+again. There is nothing to configure: ``PGSCHEMAS_LIMIT_SET_CALLS`` is accepted and ignored.
 """
 
 from __future__ import annotations
 
 import functools
-import logging
 from typing import Any
 
 from psycopg import pq, sql
@@ -20,8 +21,16 @@ from ..activation import get_current_schema
 from ..config import PUBLIC_KEY, get_config
 from ._original import import_original
 from .introspection import DatabaseSchemaIntrospection
+from .operations import DatabaseOperations
+from .search_path import (
+    STATE_ATTR,
+    SearchPathState,
+    search_path_cursor,
+    send_pending,
+    set_statement,
+)
 
-logger = logging.getLogger("pgschemas.core.postgresql")
+_INERROR = pq.TransactionStatus.INERROR
 
 _OriginalWrapper: Any = import_original("base").DatabaseWrapper
 
@@ -47,55 +56,89 @@ def set_search_path_sql(path: tuple[str, ...]) -> sql.Composed:
 
 class DatabaseWrapper(_OriginalWrapper):
     introspection_class = DatabaseSchemaIntrospection
+    ops_class = DatabaseOperations
 
     #: Marks connections whose search path follows the active schema (read by the router).
     pgschemas_aware = True
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        #: The search path this connection was last given, or None when unknown.
-        self.pgschemas_search_path: tuple[str, ...] | None = None
-        #: How many ``SET search_path`` statements this wrapper has sent (for diagnostics).
-        self.pgschemas_search_path_sets = 0
+        self._pgschemas = SearchPathState(self.alias)
+        self._pgschemas_attached = False
+
+    @property
+    def pgschemas_search_path(self) -> tuple[str, ...] | None:
+        """The search path this connection was last given, or None when unknown."""
+        return self._pgschemas.known
+
+    @pgschemas_search_path.setter
+    def pgschemas_search_path(self, value: tuple[str, ...] | None) -> None:
+        self._pgschemas.known = value
+
+    @property
+    def pgschemas_search_path_sets(self) -> int:
+        """How many ``SET search_path`` statements this wrapper has sent (diagnostics)."""
+        return self._pgschemas.sets
 
     def get_new_connection(self, conn_params: Any) -> Any:
         connection = super().get_new_connection(conn_params)
-        self.pgschemas_search_path = None
+        state = self._pgschemas
+        state.known = state.pending = None
+        try:
+            # The connection's cursors find the pending SET here (see .search_path).
+            setattr(connection, STATE_ATTR, state)
+            connection.cursor_factory = search_path_cursor(connection.cursor_factory)
+            self._pgschemas_attached = True
+        except AttributeError:  # a connection class that takes no attributes: send eagerly
+            self._pgschemas_attached = False
         return connection
 
     def _close(self) -> Any:
-        self.pgschemas_search_path = None
+        self._pgschemas.known = self._pgschemas.pending = None
         return super()._close()
 
     def _rollback(self) -> Any:
         try:
             return super()._rollback()
         finally:
-            self.pgschemas_search_path = None
+            self._pgschemas.known = None
 
     def _savepoint_rollback(self, sid: str) -> Any:
         try:
             return super()._savepoint_rollback(sid)
         finally:
-            self.pgschemas_search_path = None
+            self._pgschemas.known = None
 
     def _cursor(self, name: str | None = None) -> Any:
         cursor = super()._cursor(name)
-        self._sync_search_path()
+        state = self._pgschemas
+        wanted = search_path_for(get_current_schema().schema_name)
+        if wanted != state.known:
+            raw = self.connection
+            if raw.info.transaction_status == _INERROR:
+                # Nothing runs in an aborted transaction; the rollback that must follow
+                # resets us.
+                return cursor
+            state.pending = set_statement(wanted, raw)
+            state.known = wanted
+        if state.pending is not None and (name is not None or not self._pgschemas_attached):
+            # Named (server-side) cursors and unattached connections get it on its own, now.
+            with self.wrap_database_errors:
+                self._send_pending_now()
         return cursor
 
-    def _sync_search_path(self) -> None:
-        wanted = search_path_for(get_current_schema().schema_name)
-        if wanted == self.pgschemas_search_path:
-            return
+    def _send_pending_now(self) -> None:
         raw = self.connection
-        if raw.info.transaction_status == pq.TransactionStatus.INERROR:
-            # Nothing runs in an aborted transaction; the rollback that must follow resets us.
+        if self._pgschemas_attached:
+            send_pending(raw)
             return
-        query = set_search_path_sql(wanted)
-        with self.wrap_database_errors, raw.cursor() as cursor:
-            cursor.execute(query)
-        self.pgschemas_search_path = wanted
-        self.pgschemas_search_path_sets += 1
-        if logger.isEnabledFor(logging.DEBUG):
-            logger.debug("%s (alias=%s)", query.as_string(raw), self.alias)
+        state = self._pgschemas
+        statement, state.pending = state.pending, None
+        assert statement is not None
+        try:
+            with raw.cursor() as cursor:
+                cursor.execute(statement.text)
+        except BaseException:
+            state.forget()
+            raise
+        state.sent(statement)
