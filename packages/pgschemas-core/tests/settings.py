@@ -14,6 +14,7 @@ INSTALLED_APPS = [
     "tests.shared_app",
     "tests.tenant_app",
     "tests.blog_app",
+    "tests.graph_app",
 ]
 
 DATABASES = {"default": database_settings("pgschemas_core")}
@@ -31,7 +32,7 @@ TENANTS = {
     },
     "blog": {"APPS": ["tests.blog_app"]},
     "default": {
-        "APPS": ["tests.tenant_app", "django.contrib.auth"],
+        "APPS": ["tests.tenant_app", "tests.graph_app", "django.contrib.auth"],
         "URLCONF": "tests.urls",
     },
 }

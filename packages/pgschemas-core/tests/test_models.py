@@ -27,6 +27,13 @@ def test_creating_a_tenant_creates_and_migrates_its_schema(make_tenant: Any) -> 
                 "auth_user_groups",
                 "auth_user_user_permissions",
                 "django_migrations",
+                "graph_app_branch",
+                "graph_app_bud",
+                "graph_app_census",
+                "graph_app_leaf",
+                "graph_app_root",
+                "graph_app_twig",
+                "graph_app_twig_roots",
                 "tenant_app_item",
             ]
         )
