@@ -134,6 +134,7 @@ SELECT json_agg(json_build_object(
          'name', c.relname,
          'kind', c.relkind,
          'unlogged', c.relpersistence = 'u',
+         'bytes', CASE WHEN c.relkind = 'r' THEN pg_catalog.pg_relation_size(c.oid) END,
          'options', c.reloptions,
          'partkey', CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END,
          'parent', (SELECT p.relname FROM pg_catalog.pg_inherits i
@@ -174,10 +175,14 @@ SELECT json_agg(json_build_object(
          'table', r.relname,
          'name', con.conname,
          'type', con.contype,
-         'def', pg_catalog.pg_get_constraintdef(con.oid, true)
+         'def', pg_catalog.pg_get_constraintdef(con.oid, true),
+         'validated', con.convalidated,
+         'references', CASE WHEN con.contype = 'f' THEN
+                            CASE WHEN f.relnamespace = ns.oid THEN f.relname ELSE '' END END
        ) ORDER BY con.oid)
   FROM pg_catalog.pg_constraint con
   JOIN pg_catalog.pg_class r ON r.oid = con.conrelid
+  LEFT JOIN pg_catalog.pg_class f ON f.oid = con.confrelid
  WHERE r.relnamespace = ns.oid AND con.contype IN ('p', 'u', 'c', 'x', 'f')
    AND con.conparentid = 0 AND con.conislocal
 """
@@ -189,6 +194,7 @@ SELECT json_agg(json_build_object(
          'on_matview', t.relkind = 'm',
          'partitioned', i.relkind = 'I',
          'def', pg_catalog.pg_get_indexdef(i.oid, 0, true),
+         'unique', x.indisunique,
          'clustered', x.indisclustered
        ) ORDER BY i.oid)
   FROM pg_catalog.pg_index x
