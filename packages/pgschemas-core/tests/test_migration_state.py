@@ -73,6 +73,8 @@ def test_a_fresh_render_goes_back_to_the_unchanged_source(monkeypatch: Any) -> N
     assert source.is_delayed
     clone = source.clone()
     clone.clear_delayed_apps_cache()
+    assert source.is_delayed  # nothing rendered yet: RunPython may be skipped by the router
+    clone.apps  # noqa: B018 - what RunPython's code gets
     assert not source.is_delayed
     assert "apps" in source.__dict__
     assert source.apps is not clone.apps
@@ -86,6 +88,7 @@ def test_a_changed_source_keeps_its_own_apps(monkeypatch: Any) -> None:
     clone = source.clone()
     source.add_model(ModelState("chain", "Extra", [("id", models.BigAutoField(primary_key=True))]))
     clone.clear_delayed_apps_cache()
+    clone.apps  # noqa: B018
     assert source.is_delayed  # not replaced by a registry that lacks Extra
     assert "extra" in relations(source)
     assert "extra" not in relations(clone)
@@ -97,5 +100,25 @@ def test_a_changed_clone_gives_nothing_back(monkeypatch: Any) -> None:
     clone = source.clone()
     clone.add_model(ModelState("chain", "Extra", [("id", models.BigAutoField(primary_key=True))]))
     clone.clear_delayed_apps_cache()
+    clone.apps  # noqa: B018
     assert source.is_delayed
     assert "extra" not in relations(source)
+
+
+def test_clearing_without_using_the_apps_renders_nothing(monkeypatch: Any) -> None:
+    """A RunPython that the router skips in this schema costs no render."""
+    source = LeanProjectState()
+    apply_chain(source, monkeypatch)
+    clone = source.clone()
+    calls = 0
+    original = ModelState.render
+
+    def render(self: ModelState, apps: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        return original(self, apps)
+
+    monkeypatch.setattr(ModelState, "render", render)
+    clone.clear_delayed_apps_cache()
+    assert calls == 0
+    assert source.is_delayed

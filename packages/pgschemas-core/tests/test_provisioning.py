@@ -196,3 +196,31 @@ def test_creation_renders_fewer_models_than_djangos_migrate(monkeypatch: Any) ->
 def _create_schema_and_migrate(schema_name: str) -> None:
     ddl.create_schema(schema_name)
     migrate_schema(Schema(schema_name, is_dynamic=True))
+
+
+@pytest.mark.django_db
+def test_creation_asks_once_whether_django_migrations_exists(make_tenant: Any) -> None:
+    statements: list[str] = []
+
+    def record(execute: Any, sql_text: Any, params: Any, many: bool, context: Any) -> Any:
+        statements.append(str(sql_text))
+        return execute(sql_text, params, many, context)
+
+    with connection.execute_wrapper(record):
+        make_tenant("lean_asks")
+    lookups = [text for text in statements if "relispartition" in text]  # table_names()
+    assert len(lookups) == 1
+    assert sum(text.startswith('CREATE TABLE "django_migrations"') for text in statements) == 1
+
+
+@pytest.mark.django_db
+def test_an_inconsistent_history_is_still_refused(make_tenant: Any) -> None:
+    from django.db.migrations.exceptions import InconsistentMigrationHistory
+
+    tenant = make_tenant("lean_history")
+    with tenant, connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM django_migrations WHERE app = 'graph_app' AND name = '0001_initial'"
+        )
+    with pytest.raises(InconsistentMigrationHistory, match="graph_app.0002_seed"):
+        migrate_schema(tenant)

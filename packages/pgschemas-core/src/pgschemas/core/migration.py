@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable
+from functools import cached_property
 from typing import Any, ClassVar
 
 from django.apps import apps as global_apps
@@ -20,7 +21,7 @@ from django.db import connections
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
-from django.db.migrations.state import ModelState, ProjectState
+from django.db.migrations.state import ModelState, ProjectState, StateApps
 
 from . import signals
 from .schema import SchemaLike
@@ -37,10 +38,41 @@ def _graph_cache_key(loader: MigrationLoader) -> tuple[Any, ...]:
     )
 
 
+class RunRecorder(MigrationRecorder):
+    """The ``MigrationRecorder`` of one migrate run: asks once whether its table exists.
+
+    Django's recorder only remembers that ``django_migrations`` exists, and the loader,
+    the history check and the executor each make their own: a new tenant's schema was
+    asked four times per creation. Nothing but ``ensure_schema()`` creates the table
+    during a run, so the answer is kept either way.
+    """
+
+    _exists: bool | None = None
+
+    def has_table(self) -> bool:
+        if self._exists is None:
+            self._exists = bool(super().has_table())
+        return self._exists
+
+    def ensure_schema(self) -> None:
+        if not self.has_table():
+            super().ensure_schema()
+            self._exists = True
+
+
 class CachedMigrationLoader(MigrationLoader):
-    """A ``MigrationLoader`` that reuses the process-wide graph built from disk."""
+    """A ``MigrationLoader`` that reuses the process-wide graph built from disk.
+
+    ``recorder`` (optional) reads the applied migrations; by default a new one.
+    """
 
     _graphs: ClassVar[dict[tuple[Any, ...], MigrationLoader]] = {}
+
+    def __init__(
+        self, connection: Any, *args: Any, recorder: MigrationRecorder | None = None, **kwargs: Any
+    ) -> None:
+        self._recorder = recorder
+        super().__init__(connection, *args, **kwargs)
 
     def build_graph(self) -> None:
         key = _graph_cache_key(self)
@@ -52,7 +84,10 @@ class CachedMigrationLoader(MigrationLoader):
                 replace_migrations=self.replace_migrations,
             )
             self._graphs[key] = base
-        applied = MigrationRecorder(self.connection).applied_migrations() if self.connection else {}
+        applied = {}
+        if self.connection is not None:
+            recorder = self._recorder or MigrationRecorder(self.connection)
+            applied = recorder.applied_migrations()
         replaced = {key for squash in base.replacements.values() for key in squash.replaces}
         if replaced & set(applied):
             # A partially applied squash changes the graph for this schema: build it fully.
@@ -84,12 +119,14 @@ class LeanProjectState(ProjectState):
     post-migrate state, so migrations see the same models as with plain ``migrate``.
 
     When ``RunPython`` renders a delayed clone afresh, the fresh registry is handed back to
-    the state it was cloned from (if that state has not changed since), so a later
-    ``RunPython`` does not render everything again.
+    the state it was cloned from (if neither changed since), so a later ``RunPython`` does
+    not render everything again. Nothing is rendered for a ``RunPython`` that the router
+    skips in this schema, as with Django's states.
     """
 
     is_delayed: bool
     _generation = 0
+    _give_back = False
     _source: tuple[weakref.ref[LeanProjectState], int] | None = None
 
     def add_model(self, model_state: ModelState) -> None:
@@ -125,13 +162,25 @@ class LeanProjectState(ProjectState):
             return
         del self.__dict__["apps"]
         self.is_delayed = False
-        if self._source is None or self._generation:
-            return
-        source, generation = self._source[0](), self._source[1]
-        if source is not None and source._generation == generation and source.is_delayed:
-            # Neither state changed since the clone: the source has the same models.
-            source.__dict__["apps"] = self.apps.clone()
+        self._give_back = self._source is not None and not self._generation
+
+    @cached_property
+    def apps(self) -> Any:
+        apps = StateApps(self.real_apps, self.models)
+        source = self._source[0]() if self._give_back and self._source else None
+        if (
+            source is not None
+            and self._source is not None
+            and not self._generation
+            and source._generation == self._source[1]
+            and source.is_delayed
+        ):
+            # Neither state changed since the clone: the source has the same models, and
+            # this registry was rendered from scratch.
+            source.__dict__["apps"] = apps.clone()
             source.is_delayed = False
+        self._give_back = False
+        return apps
 
 
 class CachedMigrationExecutor(MigrationExecutor):
@@ -141,8 +190,8 @@ class CachedMigrationExecutor(MigrationExecutor):
         self, connection: Any, progress_callback: Callable[..., Any] | None = None
     ) -> None:
         self.connection = connection
-        self.loader = CachedMigrationLoader(self.connection)
-        self.recorder = MigrationRecorder(self.connection)
+        self.recorder = RunRecorder(self.connection)
+        self.loader = CachedMigrationLoader(self.connection, recorder=self.recorder)
         self.progress_callback = progress_callback
 
     def _create_project_state(self, with_applied_migrations: bool = False) -> ProjectState:
@@ -167,7 +216,8 @@ def migrate_schema(
         connection = connections[schema.db_alias]
         connection.prepare_database()
         executor = CachedMigrationExecutor(connection)
-        executor.loader.check_consistent_history(connection)
+        if executor.loader.applied_migrations:  # nothing applied is consistent: no re-read
+            executor.loader.check_consistent_history(connection)
         targets = executor.loader.graph.leaf_nodes()
         plan = executor.migration_plan(targets)
         pre_state = executor._create_project_state(with_applied_migrations=True)
