@@ -222,5 +222,5 @@ def test_an_inconsistent_history_is_still_refused(make_tenant: Any) -> None:
         cursor.execute(
             "DELETE FROM django_migrations WHERE app = 'graph_app' AND name = '0001_initial'"
         )
-    with pytest.raises(InconsistentMigrationHistory, match="graph_app.0002_seed"):
+    with pytest.raises(InconsistentMigrationHistory, match=r"graph_app\.0002_seed"):
         migrate_schema(tenant)
