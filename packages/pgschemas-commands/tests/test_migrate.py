@@ -115,6 +115,26 @@ def test_failing_migration_in_one_of_50_tenants(committed_tenants: Any, executor
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("executor", ["sequential", "parallel"])
+def test_project_states_are_rendered_once_per_run_not_once_per_schema(
+    committed_tenants: Any, executor: str
+) -> None:
+    from pgschemas.commands.management.commands.migrate import Command
+
+    tenants = [committed_tenants(f"r{n}") for n in range(6)]
+    command = Command()
+    with override_settings(MIGRATION_MODULES=V2, PGSCHEMAS_PARALLEL_MAX_PROCESSES=2):
+        call_command(
+            command, "-s", ":dynamic:", "--executor", executor, stdout=StringIO(), stderr=StringIO()
+        )
+    for tenant in tenants:
+        assert applied(tenant.schema_name) == {"0001_initial", "0002_unique_name"}
+    # The state before the plan and the state after it, once per worker thread.
+    workers = 2 if executor == "parallel" else 1
+    assert 2 <= command.state_cache.renders <= 2 * workers
+
+
+@pytest.mark.django_db(transaction=True)
 def test_advisory_lock_serialises_two_migrate_runs(committed_tenants: Any) -> None:
     committed_tenants("locked")
     settings = connection.settings_dict

@@ -92,9 +92,17 @@ def targets_for(loader: Any, app_label: str | None, migration_name: str | None) 
 
 
 def pending_schemas(
-    names: Sequence[str], alias: str, targets: list[Any], loader: Any
+    names: Sequence[str],
+    alias: str,
+    targets: list[Any],
+    loader: Any,
+    atomic: dict[str, bool] | None = None,
 ) -> dict[str, bool]:
-    """``{schema: True if its plan towards targets is not empty}`` from one bulk read."""
+    """``{schema: True if its plan towards targets is not empty}`` from one bulk read.
+
+    ``atomic``, when given, receives for each schema whose plan could be computed whether
+    every planned migration is atomic (so ``migrate`` need not read the history again).
+    """
     replaced = {key for squash in loader.replacements.values() for key in squash.replaces}
     planner = MigrationExecutor.__new__(MigrationExecutor)
     planner.loader = loader
@@ -105,7 +113,10 @@ def pending_schemas(
             pending[schema] = True
             continue
         loader.applied_migrations = dict.fromkeys(applied)
-        pending[schema] = bool(planner.migration_plan(targets))
+        plan = planner.migration_plan(targets)
+        pending[schema] = bool(plan)
+        if atomic is not None:
+            atomic[schema] = all(migration.atomic for migration, _backwards in plan)
     loader.applied_migrations = {}
     return pending
 

@@ -33,16 +33,18 @@ from pgschemas.commands.migrating import (
     targets_for,
 )
 from pgschemas.commands.selectors import WILDCARD_ALL
+from pgschemas.commands.states import StateCache, executor_class
 from pgschemas.core.migration import CachedMigrationExecutor
 from pgschemas.core.schema import SchemaLike
 
 
-def _django_handle_on_cached_graph() -> Callable[..., Any]:
-    """Django's ``migrate`` handle, resolving ``MigrationExecutor`` to the cached executor.
+def _django_handle_with(executor: type[Any]) -> Callable[..., Any]:
+    """Django's ``migrate`` handle, resolving ``MigrationExecutor`` to ``executor``.
 
     The function is Django's own code object with a copy of its module globals in which
-    ``MigrationExecutor`` is core's ``CachedMigrationExecutor``: nothing global is patched.
-    Falls back to Django's handle unchanged if its shape is not the expected one.
+    ``MigrationExecutor`` is ``executor`` (core's cached executor, or the one sharing
+    rendered project states over a run): nothing global is patched. Falls back to Django's
+    handle unchanged if its shape is not the expected one.
     """
     handle = django_migrate.Command.handle
     inner = handle
@@ -52,13 +54,13 @@ def _django_handle_on_cached_graph() -> Callable[..., Any]:
             inner = candidate
     if "MigrationExecutor" not in inner.__code__.co_names:
         return handle  # type: ignore[no-any-return]
-    namespace = {**inner.__globals__, "MigrationExecutor": CachedMigrationExecutor}
+    namespace = {**inner.__globals__, "MigrationExecutor": executor}
     return types.FunctionType(
         inner.__code__, namespace, inner.__name__, inner.__defaults__, inner.__closure__
     )
 
 
-_django_handle = _django_handle_on_cached_graph()
+_django_handle = _django_handle_with(CachedMigrationExecutor)
 
 
 class Command(WrappedSchemaOption, django_migrate.Command):
@@ -78,9 +80,12 @@ class Command(WrappedSchemaOption, django_migrate.Command):
             _django_handle(self, *args, **options)  # not a schema database: plain Django
             return
         options["skip_checks"] = True  # checked once by execute() already
+        # Project states rendered once per run (and per worker thread), not per schema.
+        self.state_cache = StateCache()
+        handle = _django_handle_with(executor_class(self.state_cache))
 
         def task(schema: SchemaLike) -> None:
-            self.migrate_one(schema, *args, **options)
+            self.migrate_one(schema, *args, handle=handle, **options)
 
         self.run_on_schemas(task, options, what="migrate")
 
@@ -97,7 +102,10 @@ class Command(WrappedSchemaOption, django_migrate.Command):
         alias = schemas[0].db_alias
         if any(schema.db_alias != alias for schema in schemas):
             return schemas, {}
-        pending = pending_schemas([s.schema_name for s in schemas], alias, targets, loader)
+        self._atomic_plans: dict[str, bool] = {}
+        pending = pending_schemas(
+            [s.schema_name for s in schemas], alias, targets, loader, self._atomic_plans
+        )
         to_run = [s for s in schemas if pending[s.schema_name]]
         done = {
             s.schema_name: SchemaResult(s.schema_name, "ok", "up to date")
@@ -115,21 +123,32 @@ class Command(WrappedSchemaOption, django_migrate.Command):
                 self.stdout.write(f"[{name}] {message}")
         return to_run, done
 
-    def migrate_one(self, schema: SchemaLike, *args: Any, **options: Any) -> None:
+    def migrate_one(
+        self,
+        schema: SchemaLike,
+        *args: Any,
+        handle: Callable[..., Any] = _django_handle,
+        **options: Any,
+    ) -> None:
         """Django's migrate on the active schema: locked, time-limited, all-or-nothing."""
         connection = connections[schema.db_alias]
         with schema_lock(connection, schema.schema_name), migration_timeouts(connection):
-            atomic = self._schema_atomic(connection, options)
+            atomic = self._schema_atomic(connection, schema.schema_name, options)
             block = transaction.atomic(using=connection.alias) if atomic else nullcontext()
             with block:
-                _django_handle(self, *args, **options)
+                handle(self, *args, **options)
 
-    def _schema_atomic(self, connection: Any, options: dict[str, Any]) -> bool:
+    def _schema_atomic(self, connection: Any, schema_name: str, options: dict[str, Any]) -> bool:
         """One transaction for the schema unless disabled or a planned migration is not atomic."""
         if not getattr(settings, "PGSCHEMAS_MIGRATION_ATOMIC", True):
             return False
         if options.get("plan") or options.get("check_unapplied"):
             return False
+        # Known from the bulk read (the lock may have let another run apply some of that
+        # plan since: what is left of an all-atomic plan is all atomic too).
+        known = getattr(self, "_atomic_plans", {}).get(schema_name)
+        if known is not None:
+            return bool(known)
         executor = CachedMigrationExecutor(connection)
         targets = targets_for(
             executor.loader, options.get("app_label"), options.get("migration_name")
