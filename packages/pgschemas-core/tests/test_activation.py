@@ -61,6 +61,27 @@ def test_activation_sends_a_signal() -> None:
     assert seen == ["blog", "public"]
 
 
+def test_override_signals_on_the_way_in_and_out_and_decorates() -> None:
+    seen: list[str] = []
+
+    def receiver(sender: object, schema: Schema, **kwargs: object) -> None:
+        seen.append(schema.schema_name)
+
+    @override(Schema("blog"))
+    def inside() -> str:
+        return get_current_schema().schema_name
+
+    schema_activated.connect(receiver)
+    try:
+        with override(Schema("blog")) as active:
+            assert active.schema_name == "blog"
+        assert [inside(), inside()] == ["blog", "blog"]
+    finally:
+        schema_activated.disconnect(receiver)
+    assert seen == ["blog", "public"] * 3
+    assert get_current_schema().schema_name == "public"
+
+
 def test_one_schema_object_entered_by_many_threads() -> None:
     shared = Schema("shared")
     errors: list[str] = []
