@@ -1,7 +1,10 @@
 """The ``PGSCHEMAS_*`` settings routing reads, each in one place with its default.
 
-Read at call time (cheap ``getattr`` on ``settings``) so ``override_settings`` in tests and
-settings changed at startup are always honoured.
+Read at call time so ``override_settings`` in tests and settings changed at startup are
+always honoured. The one read on every request (``PGSCHEMAS_ROUTING_CACHE``) is remembered
+until a ``setting_changed`` signal (sent by ``override_settings``) names it or ``CACHES``:
+reading an *unset* setting through ``django.conf.settings`` raises and catches an
+exception each time, which a request should not pay for.
 """
 
 from __future__ import annotations
@@ -40,8 +43,27 @@ def cache_timeout() -> float | None:
     return float(value)
 
 
+#: Settings whose remembered values :func:`clear_memo` must drop when they change.
+MEMO_SETTINGS = frozenset({"PGSCHEMAS_ROUTING_CACHE", "CACHES"})
+_UNSET: Any = object()
+_cache_alias: Any = _UNSET
+
+
+def clear_memo() -> None:
+    global _cache_alias
+    _cache_alias = _UNSET
+
+
 def cache_alias() -> str | None:
     """``PGSCHEMAS_ROUTING_CACHE``: alias of a shared Django cache (Redis, Memcached), or None."""
+    global _cache_alias
+    alias = _cache_alias
+    if alias is _UNSET:
+        alias = _cache_alias = _read_cache_alias()
+    return alias  # type: ignore[no-any-return]
+
+
+def _read_cache_alias() -> str | None:
     alias = getattr(settings, "PGSCHEMAS_ROUTING_CACHE", None)
     if alias is None:
         return None

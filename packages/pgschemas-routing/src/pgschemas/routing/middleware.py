@@ -19,7 +19,6 @@ All of them are sync and async capable (WSGI and ASGI).
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction, sync_to_async
@@ -34,6 +33,7 @@ from pgschemas.core.activation import override
 from pgschemas.core.ddl import schema_exists
 
 from . import cache, conf
+from .hosts import request_domain
 from .lookup import route_for_domain, route_for_header, route_for_session
 from .routes import Route
 
@@ -42,17 +42,39 @@ _MISS = cache.MISS
 _GONE_SQLSTATES = frozenset({"42P01", "3F000"})  # undefined_table, invalid_schema_name
 
 
-@contextmanager
-def routed(tenant: Any, urlconf: Any) -> Iterator[None]:
-    """Activate ``tenant`` and ``urlconf`` together; restore both afterwards."""
-    previous = get_urlconf()
-    if urlconf is not None:
-        set_urlconf(urlconf)
-    try:
-        with override(tenant):
-            yield
-    finally:
-        set_urlconf(previous)
+class routed:
+    """Activate ``tenant`` and ``urlconf`` together; restore both afterwards.
+
+    Entered once per routed request, so it is a plain class (no generator) and leaves
+    Django's urlconf alone when it is already the tenant's.
+    """
+
+    __slots__ = ("_override", "_previous", "_switched", "urlconf")
+
+    def __init__(self, tenant: Any, urlconf: Any) -> None:
+        self._override = override(tenant)
+        self.urlconf = urlconf
+
+    def __enter__(self) -> None:
+        self._previous = previous = get_urlconf()
+        urlconf = self.urlconf
+        self._switched = urlconf is not None and urlconf != previous
+        if self._switched:
+            set_urlconf(urlconf)
+        try:
+            self._override.__enter__()
+        except BaseException:
+            if self._switched:
+                set_urlconf(previous)
+            raise
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            self._override.__exit__(*exc)
+        finally:
+            previous = self._previous
+            if self._switched or get_urlconf() != previous:
+                set_urlconf(previous)
 
 
 def _sync_chunks(chunks: Iterator[Any], tenant: Any, urlconf: Any) -> Iterator[Any]:
@@ -220,8 +242,7 @@ class DomainRoutingMiddleware(BaseRoutingMiddleware):
     """
 
     def extract(self, request: HttpRequest) -> Any:
-        host, _ = split_domain_port(request.get_host())
-        return (host, request.path_info)
+        return (request_domain(request), request.path_info)
 
     def find(self, value: Any, *, allow_db: bool) -> Any:
         return route_for_domain(value[0], value[1], allow_db=allow_db)

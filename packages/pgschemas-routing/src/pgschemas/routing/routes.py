@@ -9,10 +9,20 @@ per-request attributes (``domain``, ``folder``, ``routing``) never leak between 
 
 from __future__ import annotations
 
+import copy
+import datetime
+import decimal
+import functools
 import threading
 import types
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
+
+from django.db.models import Model
+from django.db.models.base import ModelState
+from django.db.models.query_utils import DeferredAttribute
+from django.db.models.signals import post_init, pre_init
 
 from pgschemas.core.config import TenancyConfig, get_config
 from pgschemas.core.schema import Schema, get_static_schema
@@ -26,6 +36,46 @@ HEADER = "header"
 SESSION = "session"
 
 
+#: Field values that can be handed to many instances (nothing can change them in place).
+_IMMUTABLE = (
+    type(None),
+    bool,
+    int,
+    float,
+    str,
+    bytes,
+    decimal.Decimal,
+    datetime.date,
+    datetime.time,
+    datetime.timedelta,
+    uuid.UUID,
+)
+
+
+@functools.cache
+def _plain_model(model: Any, attnames: tuple[str, ...]) -> bool:
+    """True when building ``model`` from a dict of field values is what ``from_db`` does.
+
+    That holds when neither ``__init__`` nor ``from_db`` is customised and every field is
+    read through Django's plain descriptor (no ``__set__`` doing work, as a ``FileField``'s
+    would). Signals are checked per call (receivers may connect at any time).
+    """
+    if model.__init__ is not Model.__init__:
+        return False
+    if getattr(model.from_db, "__func__", None) is not Model.from_db.__func__:
+        return False
+    if attnames != tuple(f.attname for f in model._meta.concrete_fields):
+        return False
+    for attname in attnames:
+        descriptor = model.__dict__.get(attname)
+        if descriptor is None:
+            descriptor = getattr(model, attname, None)
+        cls = type(descriptor)
+        if cls is not DeferredAttribute and cls.__name__ != "ForeignKeyDeferredAttribute":
+            return False
+    return True
+
+
 @dataclass(frozen=True, slots=True)
 class TenantSnapshot:
     """A tenant row as plain values: enough to build a fresh instance with no query."""
@@ -34,6 +84,16 @@ class TenantSnapshot:
     db_alias: str
     attnames: tuple[str, ...]
     values: tuple[Any, ...]
+    #: attname -> value, when every value is immutable (else None: copy them per instance).
+    shared: dict[str, Any] | None = field(default=None, compare=False)
+    #: ``shared`` is set and the model is plain (see :func:`_plain_model`).
+    fast: bool = field(default=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if all(type(value) in _IMMUTABLE for value in self.values):
+            object.__setattr__(self, "shared", dict(zip(self.attnames, self.values, strict=True)))
+            model: Any = self.model
+            object.__setattr__(self, "fast", _plain_model(model, self.attnames))
 
     @classmethod
     def of(cls, tenant: Any) -> TenantSnapshot:
@@ -54,7 +114,22 @@ class TenantSnapshot:
         return self.values[self.attnames.index(self.model._meta.pk.attname)]
 
     def instantiate(self) -> Any:
-        return self.model.from_db(self.db_alias, self.attnames, self.values)
+        """A new instance, as ``model.from_db()`` would build it; no state is shared.
+
+        Routing builds one per request, so when it is provably the same (plain model, no
+        ``pre_init``/``post_init`` receivers, immutable values) the instance is made from
+        the snapshot's field dict directly, skipping ``Model.__init__``'s per-field work.
+        """
+        model: Any = self.model
+        if not self.fast or pre_init.receivers or post_init.receivers:
+            values = self.values if self.shared is not None else copy.deepcopy(self.values)
+            return model.from_db(self.db_alias, self.attnames, values)
+        tenant = model.__new__(model)
+        tenant.__dict__.update(self.shared)
+        state = tenant._state = ModelState()
+        state.adding = False
+        state.db = self.db_alias
+        return tenant
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,8 @@ from django.db.models.signals import post_delete, post_save
 from pgschemas.core.models import TenantModel
 from pgschemas.core.signals import dynamic_tenant_post_rename, dynamic_tenant_pre_drop
 
-from . import cache
+from . import cache, conf
+from .hosts import HOST_SETTINGS, clear_hosts
 from .models import DomainModel
 from .routes import clear_static_tables
 from .urlconf import clear_folder_urlconfs
@@ -42,6 +43,10 @@ def _tenant_dropped(sender: Any, tenant: Any = None, **kwargs: Any) -> None:
 
 
 def _settings_changed(*, setting: str, **kwargs: Any) -> None:
+    if setting in HOST_SETTINGS:
+        clear_hosts()
+    if setting in conf.MEMO_SETTINGS:
+        conf.clear_memo()
     if setting in _ROUTING_SETTINGS:
         clear_static_tables()
         clear_folder_urlconfs()
