@@ -166,3 +166,21 @@ def test_server_side_cursor_and_pipeline_run_in_the_tenant() -> None:
         with connection.connection.pipeline():
             cursor.execute("SELECT count(*) FROM blog_app_post")
         assert cursor.fetchone() == (1,)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_closed_connection_keeps_nothing_of_ours() -> None:
+    """Pools hand a closed wrapper's connection to someone else: it must not carry our
+    pending SET (its next statement would send it there, and ours would miss it)."""
+    from pgschemas.core.postgresql.search_path import STATE_ATTR
+
+    in_public_now()
+    raw = connection.connection
+    assert getattr(raw, STATE_ATTR) is not None
+    with get_static_schema("blog"):
+        connection.cursor().close()  # a SET is pending
+    connection.close()
+    assert getattr(raw, STATE_ATTR) is None
+    with get_static_schema("blog"):
+        assert search_path() == "blog, public"
+

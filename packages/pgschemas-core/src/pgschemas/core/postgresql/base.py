@@ -95,6 +95,9 @@ class DatabaseWrapper(_OriginalWrapper):
 
     def _close(self) -> Any:
         self._pgschemas.known = self._pgschemas.pending = None
+        if self.connection is not None and self._pgschemas_attached:
+            # A pooled connection outlives us: its cursors must not send our pending SETs.
+            setattr(self.connection, STATE_ATTR, None)
         return super()._close()
 
     def _rollback(self) -> Any:
