@@ -183,4 +183,3 @@ def test_a_closed_connection_keeps_nothing_of_ours() -> None:
     assert getattr(raw, STATE_ATTR) is None
     with get_static_schema("blog"):
         assert search_path() == "blog, public"
-
