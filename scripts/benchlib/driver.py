@@ -87,20 +87,29 @@ def ensure_database(drop: bool) -> None:
 
 
 class Counter:
+    """Statements, SET search_path statements and messages (round trips) sent by cursors.
+
+    pgschemas sends ``SET search_path = ...; <statement>`` as one message: that counts as
+    two statements (one of them a SET) but one message.
+    """
+
     statements = 0
     sets = 0
+    messages = 0
     enabled = False
 
     @classmethod
     def reset(cls) -> None:
         cls.statements = 0
         cls.sets = 0
+        cls.messages = 0
 
 
 def _count(cursor: Any, query: Any) -> None:
     if not Counter.enabled:
         return
     Counter.statements += 1
+    Counter.messages += 1
     if isinstance(query, bytes):
         text = query.decode(errors="replace")
     elif isinstance(query, str):
@@ -112,6 +121,9 @@ def _count(cursor: Any, query: Any) -> None:
             text = repr(query)
     if text.lstrip().upper().startswith("SET") and "search_path" in text.lower():
         Counter.sets += 1
+        _head, separator, rest = text.partition(";")
+        if separator and rest.strip():
+            Counter.statements += 1  # the statement that travelled with the SET
 
 
 def _counting_factory(base: type) -> type:
@@ -557,6 +569,7 @@ def act_routing(params: dict[str, Any]) -> dict[str, Any]:
         "batch_us": batches,
         "queries_per_request": Counter.statements / requests,
         "sets_per_request": Counter.sets / requests,
+        "messages_per_request": Counter.messages / requests,
         "requests": requests,
         "tenants": len(hosts),
     }

@@ -320,6 +320,7 @@ class Run:
         samples: dict[str, list[float]] = {p: [] for p in peers}
         queries: dict[str, list[float]] = {p: [] for p in peers}
         sets: dict[str, list[float]] = {p: [] for p in peers}
+        messages: dict[str, list[float]] = {p: [] for p in peers}
         own_counter: dict[str, dict[str, Any]] = {}
         answers = dict(ready)
         params = {
@@ -337,6 +338,8 @@ class Run:
                 if "queries_per_request" in answer:
                     queries[peer].append(answer["queries_per_request"])
                     sets[peer].append(answer["sets_per_request"])
+                    if "messages_per_request" in answer:
+                        messages[peer].append(answer["messages_per_request"])
                 if "pgschemas_search_path_sets_per_request" in answer:
                     own_counter.setdefault(peer, {"pgschemas_search_path_sets_per_request": []})[
                         "pgschemas_search_path_sets_per_request"
@@ -363,6 +366,13 @@ class Run:
         )
         self.add_row(
             "routing.sets", "SET search_path per request", "SETs", sets, answers, extra=own_counter
+        )
+        self.add_row(
+            "routing.messages",
+            "messages sent to PostgreSQL per request (round trips)",
+            "messages",
+            messages,
+            answers,
         )
 
     def measure_scale(self) -> None:

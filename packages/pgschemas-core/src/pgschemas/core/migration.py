@@ -18,6 +18,7 @@ from django.apps import apps as global_apps
 from django.conf import settings
 from django.core.management.sql import emit_post_migrate_signal, emit_pre_migrate_signal
 from django.db import connections
+from django.db.migrations.exceptions import InconsistentMigrationHistory
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
@@ -51,8 +52,19 @@ class RunRecorder(MigrationRecorder):
 
     def has_table(self) -> bool:
         if self._exists is None:
-            self._exists = bool(super().has_table())
+            self._exists = self._table_in_current_schema()
         return self._exists
+
+    def _table_in_current_schema(self) -> bool:
+        # Django lists every table of the schema to answer this (a scan of pg_class that
+        # grows with the number of tenants); one indexed lookup answers the same question.
+        table = self.Migration._meta.db_table
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT to_regclass(format('%%I.%%I', current_schema(), %s::text)) IS NOT NULL",
+                [table],
+            )
+            return bool(cursor.fetchone()[0])
 
     def ensure_schema(self) -> None:
         if not self.has_table():
@@ -86,19 +98,49 @@ class CachedMigrationLoader(MigrationLoader):
             self._graphs[key] = base
         applied = {}
         if self.connection is not None:
-            recorder = self._recorder or MigrationRecorder(self.connection)
+            recorder = self._recorder or RunRecorder(self.connection)
             applied = recorder.applied_migrations()
         replaced = {key for squash in base.replacements.values() for key in squash.replaces}
         if replaced & set(applied):
             # A partially applied squash changes the graph for this schema: build it fully.
+            self._recorded = None
             super().build_graph()
             return
+        self._recorded = applied
         self.disk_migrations = base.disk_migrations
         self.unmigrated_apps = base.unmigrated_apps
         self.migrated_apps = base.migrated_apps
         self.replacements = base.replacements
         self.graph = base.graph
         self.applied_migrations = applied
+
+    _recorded: dict[Any, Any] | None = None
+
+    def check_consistent_history(self, connection: Any) -> None:
+        """Django's history check, on the applied migrations this loader already read.
+
+        Django reads ``django_migrations`` again through a recorder of its own. On the
+        cached path no replaced migration is applied, so Django's squash exception cannot
+        apply and the check is: every applied migration has its parents applied.
+        """
+        applied = self._recorded
+        if applied is None or connection is not self.connection:
+            super().check_consistent_history(connection)
+            return
+        for migration in applied:
+            if migration not in self.graph.nodes:
+                continue
+            for parent in self.graph.node_map[migration].parents:
+                if parent.key in applied:
+                    continue
+                if parent.key in self.replacements:
+                    super().check_consistent_history(connection)
+                    return
+                raise InconsistentMigrationHistory(
+                    f"Migration {migration[0]}.{migration[1]} is applied before its "
+                    f"dependency {parent.key[0]}.{parent.key[1]} on database "
+                    f"'{connection.alias}'."
+                )
 
     @classmethod
     def clear_cache(cls) -> None:
