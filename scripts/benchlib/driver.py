@@ -574,9 +574,15 @@ def act_routing(params: dict[str, Any]) -> dict[str, Any]:
         "tenants": len(hosts),
     }
     if sets_before is not None:
-        result["pgschemas_search_path_sets_per_request"] = (
-            connection.pgschemas_search_path_sets - sets_before
-        ) / requests
+        own_sets = (connection.pgschemas_search_path_sets - sets_before) / requests
+        result["pgschemas_search_path_sets_per_request"] = own_sets
+        # pgschemas adds its SET to the text of the next statement *below* the counting
+        # cursor, which therefore sees one statement where PostgreSQL runs two. Count what
+        # the server runs: the backend's own SET counter (each SET it sent is a statement;
+        # a SET sent in a message of its own was already counted as one).
+        travelled = max(0.0, own_sets - Counter.sets / requests)
+        result["sets_per_request"] = own_sets
+        result["queries_per_request"] = Counter.statements / requests + travelled
     return result
 
 
