@@ -83,6 +83,9 @@ ALIASES = {
     "django_pgschemas.signals.dynamic_tenant_pre_drop": (
         "pgschemas.core.signals.dynamic_tenant_pre_drop"
     ),
+    "django_pgschemas.signals.dynamic_tenant_post_rename": (
+        "pgschemas.core.signals.dynamic_tenant_post_rename"
+    ),
     "django_pgschemas.log.SchemaContextFilter": "pgschemas.core.log.SchemaContextFilter",
 }
 

@@ -2,6 +2,7 @@
 
 from pgschemas.core.signals import (
     dynamic_tenant_needs_sync,
+    dynamic_tenant_post_rename,
     dynamic_tenant_post_sync,
     dynamic_tenant_pre_drop,
     schema_activate,
@@ -12,6 +13,7 @@ from pgschemas.core.signals import (
 
 __all__ = [
     "dynamic_tenant_needs_sync",
+    "dynamic_tenant_post_rename",
     "dynamic_tenant_post_sync",
     "dynamic_tenant_pre_drop",
     "schema_activate",
