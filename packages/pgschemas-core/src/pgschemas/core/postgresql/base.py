@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from psycopg import pq, sql
+from psycopg import pq
 
 from ..activation import get_current_schema
 from ..config import PUBLIC_KEY, get_config
@@ -48,10 +48,6 @@ def _search_path(schema_name: str, extra: tuple[str, ...]) -> tuple[str, ...]:
         if name not in path:
             path.append(name)
     return tuple(path)
-
-
-def set_search_path_sql(path: tuple[str, ...]) -> sql.Composed:
-    return sql.SQL("SET search_path = {}").format(sql.SQL(", ").join(map(sql.Identifier, path)))
 
 
 class DatabaseWrapper(_OriginalWrapper):
@@ -127,21 +123,5 @@ class DatabaseWrapper(_OriginalWrapper):
         if state.pending is not None and (name is not None or not self._pgschemas_attached):
             # Named (server-side) cursors and unattached connections get it on its own, now.
             with self.wrap_database_errors:
-                self._send_pending_now()
+                send_pending(self.connection, state)
         return cursor
-
-    def _send_pending_now(self) -> None:
-        raw = self.connection
-        if self._pgschemas_attached:
-            send_pending(raw)
-            return
-        state = self._pgschemas
-        statement, state.pending = state.pending, None
-        assert statement is not None
-        try:
-            with raw.cursor() as cursor:
-                cursor.execute(statement.text)
-        except BaseException:
-            state.forget()
-            raise
-        state.sent(statement)

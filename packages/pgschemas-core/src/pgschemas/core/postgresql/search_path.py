@@ -105,9 +105,13 @@ class SearchPathState:
             logger.debug("%s (alias=%s)", statement.text, self.alias)
 
 
-def send_pending(connection: Any) -> None:
-    """Send the pending ``SET`` of psycopg ``connection`` on its own, now (if any)."""
-    state: SearchPathState | None = getattr(connection, STATE_ATTR, None)
+def send_pending(connection: Any, state: SearchPathState | None = None) -> None:
+    """Send the pending ``SET`` of psycopg ``connection`` on its own, now (if any).
+
+    ``state`` defaults to the one attached to the connection (see ``STATE_ATTR``).
+    """
+    if state is None:
+        state = getattr(connection, STATE_ATTR, None)
     if state is None or state.pending is None:
         return
     statement, state.pending = state.pending, None
