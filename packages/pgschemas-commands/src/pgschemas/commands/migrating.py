@@ -135,12 +135,19 @@ def schema_lock(connection: Any, schema_name: str) -> Iterator[None]:
     try:
         yield
     finally:
-        if connection.connection is not None and not connection.connection.closed:
-            try:
-                with connection.cursor() as cursor:
-                    cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
-            except Exception:
-                connection.close()  # closing the session releases the lock too
+        _undo_in_session(connection, [("SELECT pg_advisory_unlock(%s)", [key])])
+
+
+def _undo_in_session(connection: Any, statements: list[tuple[str, list[Any] | None]]) -> None:
+    """Undo session state we set; if the session is unusable, close it (that undoes it too)."""
+    if connection.connection is None or connection.connection.closed:
+        return
+    try:
+        with connection.cursor() as cursor:
+            for statement, params in statements:
+                cursor.execute(statement, params)
+    except Exception:
+        connection.close()
 
 
 def _timeout(setting: str) -> str | None:
@@ -175,10 +182,4 @@ def migration_timeouts(connection: Any) -> Iterator[None]:
     try:
         yield
     finally:
-        if connection.connection is not None and not connection.connection.closed:
-            try:
-                with connection.cursor() as cursor:
-                    for name in wanted:
-                        cursor.execute(_RESET[name])
-            except Exception:
-                connection.close()
+        _undo_in_session(connection, [(_RESET[name], None) for name in wanted])

@@ -186,6 +186,7 @@ class Command(BaseCommand):
         # The schema is the clone: saving the row must not create or provision it again.
         tenant.auto_create_schema = False
         domain = None
+        fk_names: set[str] = set()
         domain_model = get_domain_model()
         if domain_fields and domain_model is not None:
             fk_names = self._tenant_fk_names(domain_model, tenant_model)
@@ -197,7 +198,7 @@ class Command(BaseCommand):
         try:
             tenant.full_clean(validate_unique=True)
             if domain is not None:
-                domain.full_clean(exclude=list(self._tenant_fk_names(type(domain), tenant_model)))
+                domain.full_clean(exclude=list(fk_names))
         except ValidationError as exc:
             raise CommandError(f"Invalid tenant or domain: {exc.message_dict}") from exc
         return tenant, domain
