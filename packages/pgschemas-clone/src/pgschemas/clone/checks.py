@@ -10,15 +10,41 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.checks import CheckMessage, Warning, register
+from django.core.checks import CheckMessage, Error, Warning, register
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError
 
 from pgschemas.core.config import get_config
 
 from .reference import reference_status
+from .spares import configured_spares
 
 W001 = "pgschemas.clone.W001"
+E001 = "pgschemas.clone.E001"
+
+
+def check_spares_setting(
+    app_configs: Iterable[Any] | None = None, **kwargs: Any
+) -> list[CheckMessage]:
+    """``CLONE_SPARES`` must be a whole number >= 0, and needs ``CLONE_REFERENCE``."""
+    try:
+        count = configured_spares()
+        reference = get_config().clone_reference
+    except ImproperlyConfigured as exc:
+        if "CLONE_SPARES" not in str(exc):
+            return []  # TENANTS unusable: core's checks report it
+        return [Error(str(exc), hint='Set it to an int, e.g. "CLONE_SPARES": 5.', id=E001)]
+    if count and not reference:
+        return [
+            Error(
+                f'TENANTS["default"]["CLONE_SPARES"]={count} without a CLONE_REFERENCE: '
+                "spares are clones of the reference.",
+                hint='Set TENANTS["default"]["CLONE_REFERENCE"] (e.g. "sample") or remove '
+                "CLONE_SPARES.",
+                id=E001,
+            )
+        ]
+    return []
 
 
 def check_reference(app_configs: Iterable[Any] | None = None, **kwargs: Any) -> list[CheckMessage]:
@@ -45,3 +71,4 @@ def check_reference(app_configs: Iterable[Any] | None = None, **kwargs: Any) -> 
 
 
 register(check_reference, "pgschemas")
+register(check_spares_setting, "pgschemas")

@@ -3,11 +3,14 @@
 Registered in ``PgschemasCloneConfig.ready()``. It never clones a missing or outdated
 reference: it warns (``ReferenceNotReadyWarning`` and a log record) and lets core migrate
 the tenant instead, so a deploy that forgot ``createrefschema`` is slower, never wrong.
+With ``CLONE_SPARES`` set it first tries to rename a spare clone made ahead of time
+(:mod:`.spares`), and clones directly when no fresh spare is left.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 import warnings
 
 from pgschemas.core.config import get_config
@@ -15,6 +18,7 @@ from pgschemas.core.schema import SchemaLike
 
 from .clone import clone_schema
 from .reference import reference_status
+from .spares import configured_spares, take_spare
 
 logger = logging.getLogger("pgschemas.clone")
 
@@ -39,6 +43,19 @@ class CloneProvisioner:
             logger.warning(message)
             warnings.warn(message, ReferenceNotReadyWarning, stacklevel=2)
             return False
+        if configured_spares():
+            started = time.perf_counter()
+            spare = take_spare(tenant.schema_name, reference, using=tenant.db_alias)
+            if spare is not None:
+                if verbosity >= 1:
+                    logger.info(
+                        "Turned spare clone %r of %r into %r in %.3fs",
+                        spare,
+                        reference,
+                        tenant.schema_name,
+                        time.perf_counter() - started,
+                    )
+                return True
         result = clone_schema(
             reference, tenant.schema_name, using=tenant.db_alias, create_schema=False
         )

@@ -13,13 +13,15 @@ from pgschemas.core.migration import migrate_schema
 from pgschemas.core.schema import get_static_schema
 
 from ...reference import invalidate, reference_status
+from ...spares import configured_spares, fill_spares
 
 
 class Command(BaseCommand):
     help = (
         'Create the clone reference schema (TENANTS["default"]["CLONE_REFERENCE"]) and '
         "migrate it with the apps of TENANTS['default']. Safe to run again: an existing "
-        "reference is only migrated, unless --recreate drops it (and its data) first."
+        "reference is only migrated, unless --recreate drops it (and its data) first. "
+        "With CLONE_SPARES set, also replaces stale spare clones and tops them up."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -57,3 +59,15 @@ class Command(BaseCommand):
                     f"({len(plan)} migration(s) applied in {time.perf_counter() - started:.2f}s)."
                 )
             )
+        spares = configured_spares()
+        if spares:
+            started = time.perf_counter()
+            result = fill_spares(spares, using=schema.db_alias)
+            if verbosity:
+                self.stdout.write(
+                    self.style.SUCCESS(
+                        f"{spares} spare clone(s) of {reference!r} ready "
+                        f"({len(result.created)} cloned, {len(result.dropped)} stale dropped, "
+                        f"{time.perf_counter() - started:.2f}s)."
+                    )
+                )
