@@ -315,6 +315,11 @@ def act_create(params: dict[str, Any]) -> dict[str, Any]:
 
         if not settings.HAS_CLONE:
             raise NotAvailable("pgschemas-clone is not in the repository yet")
+    spares = int(os.environ.get("BENCH_SPARES", "0"))
+    if spares:
+        from pgschemas.clone.spares import list_spares
+
+        spares_before = len(list_spares())
     times = []
     verified = []
     for name in params["names"]:
@@ -330,7 +335,30 @@ def act_create(params: dict[str, Any]) -> dict[str, Any]:
         raise RuntimeError(
             f"tenant creation did not produce the expected schema (clone={clone}): {bad}"
         )
+    if spares:
+        used = spares_before - len(list_spares())
+        if used != len(params["names"]):
+            raise RuntimeError(f"{used} spare(s) used for {len(params['names'])} tenant(s)")
     return {"samples": times, "verified": verified}
+
+
+def act_fill_spares(params: dict[str, Any]) -> dict[str, Any]:
+    """Ours: drop stale spares (untimed), then make ``count`` spare clones, timing each."""
+    django_setup()
+    from django.conf import settings
+
+    if not settings.HAS_CLONE:
+        raise NotAvailable("pgschemas-clone is not in the repository yet")
+    from pgschemas.clone.spares import fill_spares, make_spare
+
+    fill_spares(0)
+    times = []
+    for _ in range(params["count"]):
+        start = time.perf_counter()
+        if make_spare("sample") is None:
+            raise RuntimeError("the reference changed while a spare was cloned from it")
+        times.append(time.perf_counter() - start)
+    return {"samples": times}
 
 
 def act_clone_prepare(params: dict[str, Any]) -> dict[str, Any]:
@@ -632,6 +660,7 @@ ACTIONS = {
     "makemigrations": act_makemigrations,
     "create": act_create,
     "clone_prepare": act_clone_prepare,
+    "fill_spares": act_fill_spares,
     "populate": act_populate,
     "migrate": act_migrate,
     "routing": act_routing,

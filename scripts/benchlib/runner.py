@@ -82,6 +82,7 @@ class Run:
         *,
         appset: str = "large",
         clone: bool = False,
+        spares: int = 0,
         timeout: float = 3600,
     ) -> dict[str, Any]:
         """Run one driver process; its JSON answer (or an error answer) comes back."""
@@ -101,6 +102,7 @@ class Run:
             "BENCH_DB_NAME": db,
             "BENCH_APPSET": appset,
             "BENCH_CLONE": "1" if clone else "0",
+            "BENCH_SPARES": str(spares),
             "PYTHONDONTWRITEBYTECODE": "1",
         }
         env.pop("DJANGO_SETTINGS_MODULE", None)
@@ -236,6 +238,54 @@ class Run:
                 "ms",
                 samples,
                 answers,
+            )
+
+    def measure_spares(self) -> None:
+        """Ours only: tenants made by renaming spare clones (CLONE_SPARES) made beforehand.
+
+        Each repetition first makes as many spares as it then creates tenants (timed
+        separately: that is the cost moved out of tenant creation), then creates them.
+        The peers have no equivalent; their cells say so.
+        """
+        m = self.mode
+        na = {peer: "no spare clones in this peer" for peer in TENANT_PEERS if peer != "ours"}
+        for appset in m.create_appsets:
+            db = f"bench_ours_spares_{appset}"
+            n = m.create_per_rep
+            opts: dict[str, Any] = {"appset": appset, "clone": True, "spares": n}
+            answer = self.drive("ours", "setup", db, **opts)
+            if not answer.get("error"):
+                answer = self.drive("ours", "clone_prepare", db, **opts)
+            answers = {"ours": answer}
+            fills = {"ours": answer}
+            create_samples: dict[str, list[float]] = {"ours": []}
+            fill_samples: dict[str, list[float]] = {"ours": []}
+            for rep in range(m.create_reps):
+                if answers["ours"].get("error") or not answers["ours"].get("available", True):
+                    break
+                fills["ours"] = self.drive("ours", "fill_spares", db, {"count": n}, **opts)
+                if fills["ours"].get("error"):
+                    answers["ours"] = fills["ours"]
+                    break
+                fill_samples["ours"] += [s * 1000 for s in fills["ours"].get("samples", [])]
+                names = [f"s{rep:02d}x{i:02d}" for i in range(n)]
+                answers["ours"] = self.drive("ours", "create", db, {"names": names}, **opts)
+                create_samples["ours"] += [s * 1000 for s in answers["ours"].get("samples", [])]
+            self.add_row(
+                f"create.spare.{appset}",
+                f"create 1 tenant from a spare clone, CLONE_SPARES ({_appset_title(appset)})",
+                "ms",
+                create_samples,
+                answers,
+                na=na,
+            )
+            self.add_row(
+                f"spare.make.{appset}",
+                f"make 1 spare clone ahead of time, clonespares ({_appset_title(appset)})",
+                "ms",
+                fill_samples,
+                fills,
+                na=na,
             )
 
     def measure_migrate(self) -> None:
@@ -504,6 +554,7 @@ def run_all(run: Run, only: set[str] | None, scale: bool) -> None:
     steps = [
         ("create", run.measure_create),
         ("clone", run.measure_clone),
+        ("spares", run.measure_spares),
         ("migrate", run.measure_migrate),
         ("routing", run.measure_routing),
     ]

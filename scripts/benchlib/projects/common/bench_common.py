@@ -3,7 +3,8 @@
 Environment (set by the orchestrator for each driver run):
 ``DATABASE_URL`` (server), ``BENCH_DB_NAME`` (database of this measurement),
 ``BENCH_APPSET`` (``small``: shop; ``large``: shop + bench50), ``BENCH_CLONE`` (``1``:
-create tenants from the peer's reference/base schema).
+create tenants from the peer's reference/base schema), ``BENCH_SPARES`` (ours: the
+``CLONE_SPARES`` setting).
 """
 
 import os
@@ -18,6 +19,8 @@ LOGGING_CONFIG = None
 
 APPSET = os.environ.get("BENCH_APPSET", "large")
 CLONE = os.environ.get("BENCH_CLONE", "0") == "1"
+#: Spare clones kept ready (pgschemas' CLONE_SPARES; the peers have no equivalent).
+SPARES = int(os.environ.get("BENCH_SPARES", "0"))
 WORKLOAD_APPS = ["shop", "bench50"] if APPSET == "large" else ["shop"]
 #: The reference / base schema name used by every peer that clones.
 REFERENCE = "sample"

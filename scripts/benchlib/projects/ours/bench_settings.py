@@ -3,7 +3,7 @@
 import importlib.util
 
 from bench_common import *  # noqa: F403
-from bench_common import CLONE, COMMON_MIDDLEWARE, REFERENCE, WORKLOAD_APPS, database
+from bench_common import CLONE, COMMON_MIDDLEWARE, REFERENCE, SPARES, WORKLOAD_APPS, database
 
 
 def _has(module):
@@ -32,6 +32,7 @@ TENANTS = {
         "APPS": WORKLOAD_APPS,
         "URLCONF": "shop.urls",
         **({"CLONE_REFERENCE": REFERENCE} if CLONE and HAS_CLONE else {}),
+        **({"CLONE_SPARES": SPARES} if CLONE and HAS_CLONE and SPARES else {}),
     },
 }
 INSTALLED_APPS = [*_OURS, "django.contrib.contenttypes", "customers", *WORKLOAD_APPS]
