@@ -43,6 +43,8 @@ def test_bench_smoke_fills_every_column(tmp_path: Path) -> None:
     expected = {
         "create.migrations.small",
         "create.clone.small",
+        "create.spare.small",
+        "spare.make.small",
         "migrate.noop.parallel.n2",
         "migrate.pending.parallel.n2",
         "routing.us_per_request",
@@ -51,6 +53,13 @@ def test_bench_smoke_fills_every_column(tmp_path: Path) -> None:
         "routing.sets",
     }
     assert expected <= set(rows), sorted(rows)
+    # Spare clones are ours alone: the peers' cells say they have no equivalent.
+    only_ours = {"create.spare.small", "spare.make.small"}
+    for row_id in only_ours:
+        cells = rows.pop(row_id)["cells"]
+        assert cells["ours"]["status"] == "ok", (row_id, cells["ours"])
+        assert isinstance(cells["ours"]["median"], (int, float)), row_id
+        assert {cells[p]["status"] for p in PEERS if p != "ours"} == {"n/a"}, (row_id, cells)
     for row_id, row in rows.items():
         for peer in PEERS:
             cell = row["cells"][peer]
