@@ -96,6 +96,7 @@ COMMANDS = {
     "whowill": "pgschemas.commands.management.commands.whowill",
     "createrefschema": "pgschemas.clone.management.commands.createrefschema",
     "cloneschema": "pgschemas.clone.management.commands.cloneschema",
+    "clonespares": "pgschemas.clone.management.commands.clonespares",
 }
 
 

@@ -26,6 +26,7 @@ def test_listed_alone_it_provides_the_commands() -> None:
         "whowill",
         "createrefschema",
         "cloneschema",
+        "clonespares",
     ):
         assert commands[name] == "django_pgschemas", name
 

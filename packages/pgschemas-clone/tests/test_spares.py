@@ -318,3 +318,27 @@ def test_createrefschema_fills_the_spares(spares):
     first = spares()
     call_command("createrefschema", verbosity=0)  # nothing changed: the spares are kept
     assert spares() == first
+
+
+def test_concurrent_fillers_do_not_overshoot(spares):
+    barrier = threading.Barrier(2)
+    results: list[Any] = []
+
+    def fill() -> None:
+        barrier.wait()
+        try:
+            results.append(fill_spares(2))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=fill) for _ in range(2)]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert len(results) == 2
+        assert sum(len(result.created) for result in results) == 2
+        assert len(elsewhere(lambda: list_spares())) == 2
+    finally:
+        elsewhere(lambda: fill_spares(0))

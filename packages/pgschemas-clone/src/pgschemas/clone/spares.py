@@ -171,15 +171,38 @@ def make_spare(reference: str, *, using: str | None = None) -> str | None:
     fingerprints mean no change was committed to the reference while it was copied, so the
     label describes exactly what the spare holds.
     """
-    alias = using or get_config().tenant_db_alias
+    made = _make(reference, using or get_config().tenant_db_alias, wanted=None)
+    return made if isinstance(made, str) else None
+
+
+#: What :func:`_make` answers when ``wanted`` fresh spares already exist.
+_ENOUGH = object()
+
+
+def _make(reference: str, alias: str, *, wanted: int | None) -> str | object | None:
+    """Make one spare; with ``wanted``, only if fewer than that many fresh ones exist.
+
+    The transaction-level advisory lock makes concurrent fillers take turns spare by spare,
+    and the count is taken under it, so two ``clonespares`` runs never overshoot.
+    """
     name = _new_name()
     with transaction.atomic(using=alias):
+        with _cursor(alias) as cursor:
+            cursor.execute("SELECT pg_catalog.pg_advisory_xact_lock(%s, 0)", [_LOCK_KEY])
         before = reference_digest(reference, using=alias)
         if before is None:
             raise CloneError(
                 f"Cannot make spare clones of {reference!r}: the schema does not exist. "
                 "Run `manage.py createrefschema` first."
             )
+        if wanted is not None:
+            fresh = [
+                spare
+                for spare in list_spares(using=alias)
+                if spare.label.reference == reference and spare.label.digest == before
+            ]
+            if len(fresh) >= wanted:
+                return _ENOUGH
         clone_schema(reference, name, using=alias)
         if reference_digest(reference, using=alias) != before:
             transaction.set_rollback(True, using=alias)
@@ -231,6 +254,14 @@ def fill_spares(count: int | None = None, *, using: str | None = None) -> FillRe
     config = get_config()
     alias = using or config.tenant_db_alias
     reference = config.clone_reference
+    if wanted and reference is None:
+        raise CloneError(
+            'Spare clones need a clone reference: set TENANTS["default"]["CLONE_REFERENCE"].'
+        )
+    return _fill(wanted, reference, alias)
+
+
+def _fill(wanted: int, reference: str | None, alias: str) -> FillResult:
     spares = list_spares(using=alias)
     digest = reference_digest(reference, using=alias) if reference and wanted else None
     fresh: list[str] = []
@@ -243,10 +274,6 @@ def fill_spares(count: int | None = None, *, using: str | None = None) -> FillRe
         elif _drop(spare.name, using=alias):
             dropped.append(spare.name)
     created: list[str] = []
-    if wanted and reference is None:
-        raise CloneError(
-            'Spare clones need a clone reference: set TENANTS["default"]["CLONE_REFERENCE"].'
-        )
     attempts = 0
     while reference is not None and len(fresh) + len(created) < wanted:
         attempts += 1
@@ -255,9 +282,11 @@ def fill_spares(count: int | None = None, *, using: str | None = None) -> FillRe
                 f"The reference schema {reference!r} kept changing while spares were being "
                 "cloned from it; run `manage.py clonespares` again once it is quiet."
             )
-        name = make_spare(reference, using=alias)
-        if name is not None:
-            created.append(name)
+        made = _make(reference, alias, wanted=wanted)
+        if made is _ENOUGH:
+            break  # another filler made the rest meanwhile
+        if isinstance(made, str):
+            created.append(made)
     return FillResult(tuple(created), tuple(dropped), tuple(fresh))
 
 
