@@ -207,3 +207,32 @@ def test_small_tables_are_created_with_their_keys_and_empty_ones_with_their_fore
     # Empty tables are not copied; tables with rows are.
     assert not any(s.startswith(f'INSERT INTO "{dst}"."node"') for s in statements)
     assert any(s.startswith(f'INSERT INTO "{dst}"."ticket"') for s in statements)
+
+
+def test_schema_members_are_found_through_the_schema_dependencies():
+    """The catalog read finds relations and types without scanning whole catalogs; prove
+    that what it finds is everything the schema holds (sample has every object kind)."""
+    from pgschemas.clone.catalog import MEMBERS
+
+    found = run(
+        "WITH ns AS (SELECT oid FROM pg_namespace WHERE nspname = 'sample'), "
+        + MEMBERS
+        + " SELECT oid FROM rel ORDER BY oid"
+    )
+    every = run(
+        "SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE n.nspname = 'sample' ORDER BY c.oid"
+    )
+    assert len(every) > 50 and found == every
+    types = run(
+        "WITH ns AS (SELECT oid FROM pg_namespace WHERE nspname = 'sample'), "
+        + MEMBERS
+        + " SELECT t.typname FROM typ JOIN pg_type t USING (oid) ORDER BY 1"
+    )
+    standalone = run(
+        "SELECT t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace "
+        "LEFT JOIN pg_class c ON c.oid = t.typrelid "
+        "WHERE n.nspname = 'sample' AND t.typtype IN ('e', 'd', 'c', 'r', 'b', 'p') "
+        "AND t.typelem = 0 AND (c.oid IS NULL OR c.relkind = 'c') ORDER BY 1"
+    )
+    assert ("mood",) in types and types == standalone

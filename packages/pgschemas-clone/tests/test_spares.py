@@ -119,6 +119,7 @@ CHANGES = {
     "function replaced": "CREATE OR REPLACE FUNCTION sample.code_ok(c text) RETURNS boolean "
     "LANGUAGE sql IMMUTABLE AS $$ SELECT char_length(c) > 1 $$",
     "enum value added": "ALTER TYPE sample.mood ADD VALUE 'meh'",
+    "composite attribute renamed": "ALTER TYPE sample.money_pair RENAME ATTRIBUTE currency TO cur",
 }
 
 

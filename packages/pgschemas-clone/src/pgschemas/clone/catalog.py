@@ -20,44 +20,47 @@ from typing import Any
 #: holding any of them rather than producing a destination that silently differs.
 _UNSUPPORTED = """
 SELECT 'extension member: ' || pg_catalog.pg_describe_object(d.classid, d.objid, d.objsubid)
-  FROM pg_catalog.pg_depend d
- WHERE d.deptype = 'e' AND (
-       (d.classid = 'pg_catalog.pg_class'::regclass
-        AND d.objid IN (SELECT oid FROM pg_catalog.pg_class WHERE relnamespace = ns.oid))
-    OR (d.classid = 'pg_catalog.pg_proc'::regclass
-        AND d.objid IN (SELECT oid FROM pg_catalog.pg_proc WHERE pronamespace = ns.oid))
-    OR (d.classid = 'pg_catalog.pg_type'::regclass
-        AND d.objid IN (SELECT oid FROM pg_catalog.pg_type WHERE typnamespace = ns.oid)))
+  FROM (SELECT 'pg_catalog.pg_class'::regclass, oid FROM rel
+        UNION ALL
+        SELECT 'pg_catalog.pg_proc'::regclass, oid FROM pg_catalog.pg_proc
+         WHERE pronamespace = ns.oid
+        UNION ALL
+        SELECT 'pg_catalog.pg_type'::regclass, oid FROM typ) AS o(classid, oid)
+  JOIN pg_catalog.pg_depend d ON d.classid = o.classid AND d.objid = o.oid
+ WHERE d.deptype = 'e'
 UNION ALL
-SELECT 'foreign table: ' || relname FROM pg_catalog.pg_class
- WHERE relnamespace = ns.oid AND relkind = 'f'
+SELECT 'foreign table: ' || c.relname FROM toprel JOIN pg_catalog.pg_class c USING (oid)
+ WHERE c.relkind = 'f'
 UNION ALL
-SELECT 'row level security on table: ' || relname FROM pg_catalog.pg_class
- WHERE relnamespace = ns.oid AND (relrowsecurity OR relforcerowsecurity)
+SELECT 'row level security on table: ' || c.relname
+  FROM toprel JOIN pg_catalog.pg_class c USING (oid)
+ WHERE c.relrowsecurity OR c.relforcerowsecurity
 UNION ALL
 SELECT 'aggregate or window function: ' || proname FROM pg_catalog.pg_proc
  WHERE pronamespace = ns.oid AND prokind IN ('a', 'w')
 UNION ALL
-SELECT 'range, base or pseudo type: ' || t.typname FROM pg_catalog.pg_type t
- WHERE t.typnamespace = ns.oid
-   AND (t.typtype IN ('r', 'p')
+SELECT 'range, base or pseudo type: ' || t.typname
+  FROM typ JOIN pg_catalog.pg_type t USING (oid)
+ WHERE (t.typtype IN ('r', 'p')
         OR (t.typtype = 'b'
             AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_type e WHERE e.typarray = t.oid)))
 UNION ALL
 SELECT 'rule: ' || r.rulename || ' on ' || c.relname
-  FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class c ON c.oid = r.ev_class
- WHERE c.relnamespace = ns.oid AND r.rulename <> '_RETURN'
+  FROM toprel JOIN pg_catalog.pg_class c USING (oid)
+  JOIN pg_catalog.pg_rewrite r ON r.ev_class = c.oid
+ WHERE r.rulename <> '_RETURN'
 UNION ALL
 SELECT 'policy: ' || p.polname || ' on ' || c.relname
-  FROM pg_catalog.pg_policy p JOIN pg_catalog.pg_class c ON c.oid = p.polrelid
- WHERE c.relnamespace = ns.oid
+  FROM toprel JOIN pg_catalog.pg_class c USING (oid)
+  JOIN pg_catalog.pg_policy p ON p.polrelid = c.oid
 UNION ALL
 SELECT 'extended statistics: ' || stxname FROM pg_catalog.pg_statistic_ext
  WHERE stxnamespace = ns.oid
 UNION ALL
 SELECT 'table inheritance (not partitioning): ' || c.relname
-  FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid
- WHERE c.relnamespace = ns.oid AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+  FROM toprel JOIN pg_catalog.pg_class c USING (oid)
+  JOIN pg_catalog.pg_inherits i ON i.inhrelid = c.oid
+ WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
 UNION ALL
 SELECT 'collation: ' || collname FROM pg_catalog.pg_collation WHERE collnamespace = ns.oid
 UNION ALL
@@ -100,9 +103,8 @@ SELECT json_agg(json_build_object(
                                      WHERE t.typrelid <> 0 AND a.attrelid = t.typrelid
                                        AND a.attnum > 0))
        ) ORDER BY t.oid)
-  FROM pg_catalog.pg_type t
- WHERE t.typnamespace = ns.oid
-   AND (t.typtype IN ('e', 'd')
+  FROM typ JOIN pg_catalog.pg_type t USING (oid)
+ WHERE (t.typtype IN ('e', 'd')
         OR (t.typtype = 'c' AND (SELECT relkind FROM pg_catalog.pg_class
                                   WHERE oid = t.typrelid) = 'c'))
 """
@@ -117,7 +119,7 @@ SELECT json_agg(json_build_object(
          'owner_table', ot.relname, 'owner_column', oa.attname,
          'identity', COALESCE(d.deptype = 'i', false)
        ) ORDER BY c.oid)
-  FROM pg_catalog.pg_class c
+  FROM toprel JOIN pg_catalog.pg_class c USING (oid)
   JOIN pg_catalog.pg_sequence s ON s.seqrelid = c.oid
   LEFT JOIN pg_catalog.pg_depend d
          ON d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = c.oid
@@ -125,7 +127,7 @@ SELECT json_agg(json_build_object(
   LEFT JOIN pg_catalog.pg_class ot ON ot.oid = d.refobjid
   LEFT JOIN pg_catalog.pg_attribute oa
          ON oa.attrelid = d.refobjid AND oa.attnum = d.refobjsubid
- WHERE c.relnamespace = ns.oid AND c.relkind = 'S'
+ WHERE c.relkind = 'S'
 """
 
 _TABLES = """
@@ -166,8 +168,8 @@ SELECT json_agg(json_build_object(
                        LEFT JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace
                       WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped)
        ) ORDER BY c.oid)
-  FROM pg_catalog.pg_class c
- WHERE c.relnamespace = ns.oid AND c.relkind IN ('r', 'p')
+  FROM toprel JOIN pg_catalog.pg_class c USING (oid)
+ WHERE c.relkind IN ('r', 'p')
 """
 
 _CONSTRAINTS = """
@@ -180,10 +182,11 @@ SELECT json_agg(json_build_object(
          'references', CASE WHEN con.contype = 'f' THEN
                             CASE WHEN f.relnamespace = ns.oid THEN f.relname ELSE '' END END
        ) ORDER BY con.oid)
-  FROM pg_catalog.pg_constraint con
-  JOIN pg_catalog.pg_class r ON r.oid = con.conrelid
+  FROM toprel
+  JOIN pg_catalog.pg_class r USING (oid)
+  JOIN pg_catalog.pg_constraint con ON con.conrelid = r.oid
   LEFT JOIN pg_catalog.pg_class f ON f.oid = con.confrelid
- WHERE r.relnamespace = ns.oid AND con.contype IN ('p', 'u', 'c', 'x', 'f')
+ WHERE con.contype IN ('p', 'u', 'c', 'x', 'f')
    AND con.conparentid = 0 AND con.conislocal
 """
 
@@ -197,11 +200,11 @@ SELECT json_agg(json_build_object(
          'unique', x.indisunique,
          'clustered', x.indisclustered
        ) ORDER BY i.oid)
-  FROM pg_catalog.pg_index x
+  FROM toprel
+  JOIN pg_catalog.pg_class t USING (oid)
+  JOIN pg_catalog.pg_index x ON x.indrelid = t.oid
   JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid
-  JOIN pg_catalog.pg_class t ON t.oid = x.indrelid
- WHERE t.relnamespace = ns.oid
-   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint con
+ WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint con
                     WHERE con.conindid = x.indexrelid AND con.conrelid = x.indrelid
                       AND con.contype IN ('p', 'u', 'x'))
    AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_inherits inh WHERE inh.inhrelid = x.indexrelid)
@@ -223,8 +226,8 @@ SELECT json_agg(json_build_object(
                      AND d.refclassid = 'pg_catalog.pg_class'::regclass
                      AND d.refobjid <> c.oid)
        ) ORDER BY c.oid)
-  FROM pg_catalog.pg_class c
- WHERE c.relnamespace = ns.oid AND c.relkind IN ('v', 'm')
+  FROM toprel JOIN pg_catalog.pg_class c USING (oid)
+ WHERE c.relkind IN ('v', 'm')
 """
 
 _FUNCTIONS = """
@@ -251,9 +254,10 @@ SELECT json_agg(json_build_object(
          'def', pg_catalog.pg_get_triggerdef(tg.oid, true),
          'enabled', tg.tgenabled
        ) ORDER BY tg.oid)
-  FROM pg_catalog.pg_trigger tg
-  JOIN pg_catalog.pg_class c ON c.oid = tg.tgrelid
- WHERE c.relnamespace = ns.oid AND NOT tg.tgisinternal AND tg.tgparentid = 0
+  FROM toprel
+  JOIN pg_catalog.pg_class c USING (oid)
+  JOIN pg_catalog.pg_trigger tg ON tg.tgrelid = c.oid
+ WHERE NOT tg.tgisinternal AND tg.tgparentid = 0
 """
 
 _COMMENTS = """
@@ -265,21 +269,24 @@ SELECT json_agg(x) FROM (
            'name', c.relname,
            'column', a.attname,
            'text', d.description) AS x
-    FROM pg_catalog.pg_description d
-    JOIN pg_catalog.pg_class c ON d.classoid = 'pg_catalog.pg_class'::regclass
-                              AND c.oid = d.objoid
+    FROM rel
+    JOIN pg_catalog.pg_class c USING (oid)
+    JOIN pg_catalog.pg_description d ON d.objoid = c.oid
+                                    AND d.classoid = 'pg_catalog.pg_class'::regclass
     LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.objsubid
-   WHERE c.relnamespace = ns.oid AND (d.objsubid = 0 OR c.relkind <> 'c')
+   WHERE d.objsubid = 0 OR c.relkind <> 'c'
   UNION ALL
   SELECT json_build_object(
            'on', 'CONSTRAINT', 'name', con.conname,
            'table', r.relname, 'domain', ty.typname, 'text', d.description)
-    FROM pg_catalog.pg_description d
-    JOIN pg_catalog.pg_constraint con ON d.classoid = 'pg_catalog.pg_constraint'::regclass
-                                     AND con.oid = d.objoid
+    FROM (SELECT k.oid FROM toprel JOIN pg_catalog.pg_constraint k ON k.conrelid = toprel.oid
+          UNION ALL
+          SELECT k.oid FROM typ JOIN pg_catalog.pg_constraint k ON k.contypid = typ.oid) o
+    JOIN pg_catalog.pg_constraint con USING (oid)
+    JOIN pg_catalog.pg_description d ON d.objoid = con.oid
+                                    AND d.classoid = 'pg_catalog.pg_constraint'::regclass
     LEFT JOIN pg_catalog.pg_class r ON r.oid = con.conrelid
     LEFT JOIN pg_catalog.pg_type ty ON ty.oid = con.contypid
-   WHERE con.connamespace = ns.oid
   UNION ALL
   SELECT json_build_object(
            'on', CASE p.prokind WHEN 'p' THEN 'PROCEDURE' ELSE 'FUNCTION' END,
@@ -291,24 +298,51 @@ SELECT json_agg(x) FROM (
    WHERE p.pronamespace = ns.oid
   UNION ALL
   SELECT json_build_object('on', 'TYPE', 'name', t.typname, 'text', d.description)
-    FROM pg_catalog.pg_description d
-    JOIN pg_catalog.pg_type t ON d.classoid = 'pg_catalog.pg_type'::regclass
-                             AND t.oid = d.objoid
-   WHERE t.typnamespace = ns.oid AND t.typtype IN ('e', 'd', 'c')
+    FROM typ
+    JOIN pg_catalog.pg_type t USING (oid)
+    JOIN pg_catalog.pg_description d ON d.objoid = t.oid
+                                    AND d.classoid = 'pg_catalog.pg_type'::regclass
+   WHERE t.typtype IN ('e', 'd', 'c')
   UNION ALL
   SELECT json_build_object('on', 'TRIGGER', 'name', tg.tgname, 'table', c.relname,
                            'text', d.description)
-    FROM pg_catalog.pg_description d
-    JOIN pg_catalog.pg_trigger tg ON d.classoid = 'pg_catalog.pg_trigger'::regclass
-                                 AND tg.oid = d.objoid
-    JOIN pg_catalog.pg_class c ON c.oid = tg.tgrelid
-   WHERE c.relnamespace = ns.oid
+    FROM toprel
+    JOIN pg_catalog.pg_class c USING (oid)
+    JOIN pg_catalog.pg_trigger tg ON tg.tgrelid = c.oid
+    JOIN pg_catalog.pg_description d ON d.objoid = tg.oid
+                                    AND d.classoid = 'pg_catalog.pg_trigger'::regclass
 ) comments
 """
 
 #: The whole read, one statement. ``%(schema)s`` is the only parameter.
+#: What lives in the schema, found through the schema's own dependency entries
+#: (``pg_depend`` is indexed by what is depended on) rather than by filtering ``pg_class``,
+#: ``pg_type`` and ``pg_constraint`` on their namespace column, which no index covers: with
+#: hundreds of tenants those catalogs hold hundreds of thousands of rows, and every scan
+#: of them made each clone slower than the last. ``toprel``: tables, partitions, views,
+#: materialized views, sequences (each records a dependency on its schema) and the
+#: relations behind composite types (recorded through their type); ``rel`` adds their
+#: indexes; ``typ``: enums, domains, composite, range and base types.
+MEMBERS = """
+member AS MATERIALIZED (
+  SELECT d.classid, d.objid FROM ns
+    JOIN pg_catalog.pg_depend d
+      ON d.refclassid = 'pg_catalog.pg_namespace'::regclass AND d.refobjid = ns.oid
+), typ AS MATERIALIZED (
+  SELECT objid AS oid FROM member WHERE classid = 'pg_catalog.pg_type'::regclass
+), toprel AS MATERIALIZED (
+  SELECT objid AS oid FROM member WHERE classid = 'pg_catalog.pg_class'::regclass
+  UNION ALL
+  SELECT t.typrelid FROM typ JOIN pg_catalog.pg_type t USING (oid) WHERE t.typrelid <> 0
+), rel AS MATERIALIZED (
+  SELECT oid FROM toprel
+  UNION ALL
+  SELECT x.indexrelid FROM toprel JOIN pg_catalog.pg_index x ON x.indrelid = toprel.oid
+)"""
+
 CATALOG_QUERY = f"""
-WITH ns AS (SELECT oid, nspname FROM pg_catalog.pg_namespace WHERE nspname = %(schema)s)
+WITH ns AS (SELECT oid, nspname FROM pg_catalog.pg_namespace WHERE nspname = %(schema)s),
+{MEMBERS}
 SELECT json_build_object(
   'unsupported', (SELECT json_agg(u) FROM ({_UNSUPPORTED}) u(u)),
   'types', ({_TYPES}),

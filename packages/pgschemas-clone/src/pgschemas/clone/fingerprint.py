@@ -25,66 +25,60 @@ from typing import Any
 
 from psycopg import sql
 
+from .catalog import MEMBERS
+
 #: Every catalog row the clone reads for a schema, as ``kind + identity + ':' + xmin``.
 #: Kinds are one letter so the digest input stays small; ``z`` marks empty tables.
-_CATALOG_DIGEST = """
+_CATALOG_DIGEST = f"""
 WITH ns AS (
   SELECT oid, xmin FROM pg_catalog.pg_namespace WHERE nspname = %(schema)s
-), member AS (
-  SELECT d.classid, d.objid FROM pg_catalog.pg_depend d JOIN ns ON d.refobjid = ns.oid
-   WHERE d.refclassid = 'pg_catalog.pg_namespace'::pg_catalog.regclass
-), toprel AS (
-  SELECT c.oid, c.xmin, c.relkind, c.relname
-    FROM member m JOIN pg_catalog.pg_class c ON c.oid = m.objid
-   WHERE m.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
-), rel AS (
-  SELECT oid, xmin, relkind, relname FROM toprel
-  UNION ALL
-  SELECT c.oid, c.xmin, c.relkind, c.relname
-    FROM toprel t JOIN pg_catalog.pg_index i ON i.indrelid = t.oid
-    JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid
-), typ AS (
-  SELECT t.oid, t.xmin FROM member m JOIN pg_catalog.pg_type t ON t.oid = m.objid
-   WHERE m.classid = 'pg_catalog.pg_type'::pg_catalog.regclass
+),
+{MEMBERS},
+toprow AS (
+  SELECT c.oid, c.xmin, c.relkind, c.relname FROM toprel JOIN pg_catalog.pg_class c USING (oid)
+), relrow AS (
+  SELECT c.oid, c.xmin FROM rel JOIN pg_catalog.pg_class c USING (oid)
+), typrow AS (
+  SELECT t.oid, t.xmin FROM typ JOIN pg_catalog.pg_type t USING (oid)
 ), pro AS (
   SELECT p.oid, p.xmin FROM member m JOIN pg_catalog.pg_proc p ON p.oid = m.objid
    WHERE m.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass
 ), con AS (
-  SELECT k.oid, k.xmin FROM toprel t JOIN pg_catalog.pg_constraint k ON k.conrelid = t.oid
+  SELECT k.oid, k.xmin FROM toprel JOIN pg_catalog.pg_constraint k ON k.conrelid = toprel.oid
   UNION ALL
   SELECT k.oid, k.xmin FROM typ JOIN pg_catalog.pg_constraint k ON k.contypid = typ.oid
 ), trg AS (
-  SELECT g.oid, g.xmin FROM toprel t JOIN pg_catalog.pg_trigger g ON g.tgrelid = t.oid
+  SELECT g.oid, g.xmin FROM toprel JOIN pg_catalog.pg_trigger g ON g.tgrelid = toprel.oid
 ), stored AS (
   SELECT oid, relname, pg_catalog.pg_relation_size(oid) = 0 AS empty
-    FROM toprel WHERE relkind IN ('r', 'm')
+    FROM toprow WHERE relkind IN ('r', 'm')
 ), item(v) AS (
   SELECT 'n' || oid || ':' || xmin FROM ns
-  UNION ALL SELECT 'c' || oid || ':' || xmin FROM rel
+  UNION ALL SELECT 'c' || oid || ':' || xmin FROM relrow
   UNION ALL SELECT 'a' || a.attrelid || '.' || a.attnum || ':' || a.xmin
     FROM rel JOIN pg_catalog.pg_attribute a ON a.attrelid = rel.oid
   UNION ALL SELECT 'd' || d.oid || ':' || d.xmin
-    FROM toprel t JOIN pg_catalog.pg_attrdef d ON d.adrelid = t.oid
+    FROM toprel JOIN pg_catalog.pg_attrdef d ON d.adrelid = toprel.oid
   UNION ALL SELECT 'i' || i.indexrelid || ':' || i.xmin
-    FROM toprel t JOIN pg_catalog.pg_index i ON i.indrelid = t.oid
+    FROM toprel JOIN pg_catalog.pg_index i ON i.indrelid = toprel.oid
   UNION ALL SELECT 'k' || oid || ':' || xmin FROM con
   UNION ALL SELECT 't' || oid || ':' || xmin FROM trg
   UNION ALL SELECT 'r' || w.oid || ':' || w.xmin
-    FROM toprel t JOIN pg_catalog.pg_rewrite w ON w.ev_class = t.oid
-  UNION ALL SELECT 'y' || oid || ':' || xmin FROM typ
+    FROM toprel JOIN pg_catalog.pg_rewrite w ON w.ev_class = toprel.oid
+  UNION ALL SELECT 'y' || oid || ':' || xmin FROM typrow
   UNION ALL SELECT 'e' || e.oid || ':' || e.xmin
     FROM typ JOIN pg_catalog.pg_enum e ON e.enumtypid = typ.oid
   UNION ALL SELECT 'p' || oid || ':' || xmin FROM pro
   UNION ALL SELECT 'q' || s.seqrelid || ':' || s.xmin || ':'
          || COALESCE(pg_catalog.pg_sequence_last_value(s.seqrelid)::text, '-')
-    FROM toprel t JOIN pg_catalog.pg_sequence s ON s.seqrelid = t.oid
+    FROM toprel JOIN pg_catalog.pg_sequence s ON s.seqrelid = toprel.oid
   UNION ALL SELECT 'h' || h.inhrelid || '.' || h.inhparent || ':' || h.xmin
-    FROM toprel t JOIN pg_catalog.pg_inherits h ON h.inhrelid = t.oid
+    FROM toprel JOIN pg_catalog.pg_inherits h ON h.inhrelid = toprel.oid
   UNION ALL SELECT 'P' || pt.partrelid || ':' || pt.xmin
-    FROM toprel t JOIN pg_catalog.pg_partitioned_table pt ON pt.partrelid = t.oid
+    FROM toprel JOIN pg_catalog.pg_partitioned_table pt ON pt.partrelid = toprel.oid
   UNION ALL SELECT 'D' || dep.objid || '.' || dep.objsubid || '>' || dep.refclassid || '.'
          || dep.refobjid || '.' || dep.refobjsubid || dep.deptype::text || ':' || dep.xmin
-    FROM toprel t JOIN pg_catalog.pg_depend dep ON dep.objid = t.oid
+    FROM toprel JOIN pg_catalog.pg_depend dep ON dep.objid = toprel.oid
    WHERE dep.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
   UNION ALL SELECT 'm' || x.classoid || '.' || x.objoid || '.' || x.objsubid || ':' || x.xmin
     FROM (SELECT oid FROM rel UNION ALL SELECT oid FROM typ UNION ALL SELECT oid FROM pro
@@ -95,7 +89,7 @@ WITH ns AS (
 SELECT (SELECT pg_catalog.md5(pg_catalog.string_agg(v, ',' ORDER BY v COLLATE "C")) FROM item),
        (SELECT pg_catalog.array_agg(relname ORDER BY relname) FROM stored WHERE NOT empty)
  WHERE EXISTS (SELECT 1 FROM ns)
-"""
+"""  # noqa: S608  (static SQL; the schema is a parameter)
 
 
 @dataclass(frozen=True)
