@@ -224,14 +224,19 @@ def _make(reference: str, alias: str, *, wanted: int | None) -> str | object | N
     return name
 
 
+def _claim(cursor: Any, name: str) -> bool:
+    """Lock spare ``name`` for this transaction; False if another transaction holds it."""
+    cursor.execute(
+        "SELECT pg_catalog.pg_try_advisory_xact_lock(%s, pg_catalog.hashtext(%s))",
+        [_LOCK_KEY, name],
+    )
+    return bool(cursor.fetchone()[0])
+
+
 def _drop(name: str, *, using: str) -> bool:
     """Drop one spare unless another process holds it (it is being taken right now)."""
     with transaction.atomic(using=using), _cursor(using) as cursor:
-        cursor.execute(
-            "SELECT pg_catalog.pg_try_advisory_xact_lock(%s, pg_catalog.hashtext(%s))",
-            [_LOCK_KEY, name],
-        )
-        if not cursor.fetchone()[0]:
+        if not _claim(cursor, name):
             return False
         cursor.execute(
             sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE")
@@ -312,19 +317,12 @@ def take_spare(tenant_schema: str, reference: str, *, using: str) -> str | None:
     take the same spare, and a spare renamed by a transaction that committed meanwhile is
     seen as gone and skipped.
     """
+    candidates = [spare for spare in list_spares(using=using) if spare.label.reference == reference]
+    if not candidates:
+        return None
     with _cursor(using) as cursor:
-        cursor.execute(_LIST_SPARES)
-        candidates = [
-            (name, label)
-            for name, text in cursor.fetchall()
-            if is_spare_name(name)
-            and (label := SpareLabel.loads(text)) is not None
-            and label.reference == reference
-        ]
-        if not candidates:
-            return None
         digest = schema_digest(cursor, reference)
-        fresh = [(name, label) for name, label in candidates if label.digest == digest]
+        fresh = [spare for spare in candidates if spare.label.digest == digest]
         if not fresh:
             logger.warning(
                 "%d spare clone(s) of %r are older than the reference and were not used; "
@@ -333,12 +331,9 @@ def take_spare(tenant_schema: str, reference: str, *, using: str) -> str | None:
                 reference,
             )
             return None
-        for name, label in fresh:
-            cursor.execute(
-                "SELECT pg_catalog.pg_try_advisory_xact_lock(%s, pg_catalog.hashtext(%s))",
-                [_LOCK_KEY, name],
-            )
-            if not cursor.fetchone()[0]:
+        for spare in fresh:
+            name = spare.name
+            if not _claim(cursor, name):
                 continue
             cursor.execute("SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = %s", [name])
             if cursor.fetchone() is None:
@@ -353,12 +348,12 @@ def take_spare(tenant_schema: str, reference: str, *, using: str) -> str | None:
                         .format(tenant=sql.Identifier(tenant_schema), spare=sql.Identifier(name))
                         .as_string(cursor.connection)
                     )
-                    if label.rewrite_functions:
+                    if spare.label.rewrite_functions:
                         _rewrite_functions(cursor, name, tenant_schema)
             except (DatabaseError, psycopg.Error):
                 logger.exception(
                     "Could not turn spare %r into %r; cloning instead.", name, tenant_schema
                 )
                 return None
-            return str(name)
+            return name
     return None
