@@ -5,7 +5,10 @@ Two layers:
 - **Process memory**: a dict from a lookup key (``("host", "example.com")``,
   ``("header", "acme")``, ...) to what the database said, stamped with an expiry time
   (``PGSCHEMAS_ROUTING_CACHE_TIMEOUT``) and, when a shared cache is configured, with the
-  shared version. Bounded by ``PGSCHEMAS_ROUTING_CACHE_MAX_ENTRIES`` (oldest evicted first).
+  shared version. Bounded by ``PGSCHEMAS_ROUTING_CACHE_MAX_ENTRIES`` and, in approximate
+  bytes (key plus the data read), by ``PGSCHEMAS_ROUTING_CACHE_MAX_BYTES``; the oldest
+  entries are evicted first. Answers the caller says are not worth keeping (a host no
+  tenant lives on) are stored nowhere, so made-up hosts cannot fill or churn the cache.
 - **A shared Django cache** (``PGSCHEMAS_ROUTING_CACHE``, optional): holds a version number
   read once per routed request, and the raw lookup data under versioned keys, so a fresh
   process warms up without the database and a bump of the version invalidates every
@@ -21,6 +24,7 @@ an invalidation is not stored (generation check).
 from __future__ import annotations
 
 import hashlib
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -44,9 +48,28 @@ VERSION_KEY = "pgschemas.routing:version"
 _KEY_PREFIX = "pgschemas.routing"
 
 _lock = threading.Lock()
-#: key -> (expires_at (monotonic) or None, shared version or None, value)
-_entries: dict[tuple[str, str], tuple[float | None, Any, Any]] = {}
+#: key -> (expires_at (monotonic) or None, shared version or None, value, accounted bytes)
+_entries: dict[tuple[str, str], tuple[float | None, Any, Any, int]] = {}
+_bytes = 0
 _generation = 0
+#: Accounted per entry on top of its key and data: the entry tuple, the dict slot and the
+#: built objects (routes, snapshots), which hold references to the data rather than copies.
+ENTRY_OVERHEAD = 1024
+
+
+def data_size(data: Any) -> int:
+    """Approximate bytes held by plain data (str, bytes, numbers, tuples, lists, dicts)."""
+    size = sys.getsizeof(data)
+    if isinstance(data, tuple | list | set | frozenset):
+        size += sum(data_size(item) for item in data)
+    elif isinstance(data, dict):
+        size += sum(data_size(k) + data_size(v) for k, v in data.items())
+    return size
+
+
+def entry_size(key: tuple[str, str], data: Any) -> int:
+    """What an entry for ``key`` holding ``data`` counts against the byte bound."""
+    return ENTRY_OVERHEAD + data_size(key) + data_size(data)
 
 
 @contextmanager
@@ -93,7 +116,7 @@ def get(key: tuple[str, str], version: Any) -> Any:
     entry = _entries.get(key)
     if entry is None:
         return MISS
-    expires, entry_version, value = entry
+    expires, entry_version, value, _ = entry
     if entry_version != version or (expires is not None and expires <= time.monotonic()):
         return MISS
     return value
@@ -104,10 +127,12 @@ def load(
     version: Any,
     fetch: Callable[[], Any],
     build: Callable[[Any], T],
+    keep: Callable[[Any], bool] | None = None,
 ) -> T:
     """Fetch raw data (shared cache, else ``fetch()`` = database), build, cache, return it.
 
     ``fetch`` returns plain picklable data; ``build`` turns it into what callers use.
+    ``keep(data)`` False: the answer is returned but cached nowhere.
     """
     timeout = conf.cache_timeout()
     if timeout == 0:
@@ -118,29 +143,57 @@ def load(
     if shared is not None:
         with in_public():
             data = shared.get(_shared_key(version, key), MISS)
-    if data is MISS:
+    fetched = data is MISS
+    if fetched:
         data = fetch()
-        if shared is not None:
-            with in_public():
-                shared.set(_shared_key(version, key), data, timeout)
+    if keep is not None and not keep(data):
+        return build(data)
+    if fetched and shared is not None:
+        with in_public():
+            shared.set(_shared_key(version, key), data, timeout)
     value = build(data)
     expires = None if timeout is None else time.monotonic() + timeout
-    with _lock:
-        if generation == _generation:
-            if len(_entries) >= conf.cache_max_entries():
-                # Evict the oldest half: insertion order is age order.
-                for old in list(_entries)[: max(1, len(_entries) // 2)]:
-                    del _entries[old]
-            _entries[key] = (expires, version, value)
+    _store(generation, key, (expires, version, value, entry_size(key, data)))
     return value
+
+
+def _store(
+    generation: int, key: tuple[str, str], entry: tuple[float | None, Any, Any, int]
+) -> None:
+    """Keep ``entry`` unless an invalidation ran since the load; evict to stay in bounds."""
+    global _bytes
+    max_entries, max_bytes = conf.cache_max_entries(), conf.cache_max_bytes()
+    size = entry[3]
+    if size > max_bytes:
+        return  # larger than the whole cache: never kept
+    with _lock:
+        if generation != _generation:
+            return
+        replaced = _entries.pop(key, None)
+        if replaced is not None:
+            _bytes -= replaced[3]
+        if len(_entries) >= max_entries:
+            # Evict the oldest half: insertion order is age order.
+            for old in list(_entries)[: max(1, len(_entries) // 2)]:
+                _bytes -= _entries.pop(old)[3]
+        if _bytes + size > max_bytes:
+            # Evict the oldest until the new entry fits, and at least down to half full.
+            target = min(max_bytes - size, max_bytes // 2)
+            for old in list(_entries):
+                if _bytes <= target:
+                    break
+                _bytes -= _entries.pop(old)[3]
+        _entries[key] = entry
+        _bytes += size
 
 
 def clear_local() -> None:
     """Forget what this process cached (other processes are untouched)."""
-    global _generation
+    global _generation, _bytes
     with _lock:
         _generation += 1
         _entries.clear()
+        _bytes = 0
 
 
 def bump_shared_version() -> None:
@@ -174,5 +227,5 @@ clear_routing_cache = invalidate
 
 
 def stats() -> dict[str, int]:
-    """Entries held in this process (for diagnostics and benchmarks)."""
-    return {"entries": len(_entries), "generation": _generation}
+    """Entries and accounted bytes held in this process (diagnostics and benchmarks)."""
+    return {"entries": len(_entries), "bytes": _bytes, "generation": _generation}

@@ -18,6 +18,8 @@ from django.core.exceptions import ImproperlyConfigured
 DEFAULT_CACHE_TIMEOUT = 60
 #: Hosts (and header/session values) kept in process memory before the oldest are evicted.
 DEFAULT_CACHE_MAX_ENTRIES = 10_000
+#: Approximate bytes of process memory the routing lookup cache may hold (16 MiB).
+DEFAULT_CACHE_MAX_BYTES = 16 * 1024 * 1024
 
 
 def tenant_header() -> str | None:
@@ -82,5 +84,16 @@ def cache_max_entries() -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ImproperlyConfigured(
             f"PGSCHEMAS_ROUTING_CACHE_MAX_ENTRIES must be a positive integer, got {value!r}."
+        )
+    return value
+
+
+def cache_max_bytes() -> int:
+    """``PGSCHEMAS_ROUTING_CACHE_MAX_BYTES``: bound on the approximate bytes kept in memory."""
+    value: Any = getattr(settings, "PGSCHEMAS_ROUTING_CACHE_MAX_BYTES", DEFAULT_CACHE_MAX_BYTES)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ImproperlyConfigured(
+            f"PGSCHEMAS_ROUTING_CACHE_MAX_BYTES must be a positive integer (bytes, e.g. "
+            f"16 * 1024 * 1024), got {value!r}."
         )
     return value

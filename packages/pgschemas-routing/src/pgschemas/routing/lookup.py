@@ -7,6 +7,12 @@ the event loop for warm requests and hop to a thread only for cold ones.
 Database rows are read in ``public``, on ``PGSCHEMAS_TENANT_DB_ALIAS``: one query per host
 (every folder of that host at once, plus one for primary domains when a row redirects),
 so unknown first path segments never reach the database or grow the cache.
+
+A host with no rows is cached only when a static tenant answers on it: made-up hosts
+(anything ``ALLOWED_HOSTS`` lets through) cost one indexed query each and are stored
+nowhere, so they can neither fill the cache nor evict the routes of real tenants. A
+header or session value that cannot name a tenant (longer than
+:data:`MAX_VALUE_LENGTH`, or containing a NUL character) is answered without a query.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from pgschemas.core.config import get_config
 from pgschemas.core.utils import get_domain_model, get_tenant_model
 
 from . import cache
+from .hosts import MAX_DOMAIN_LENGTH
 from .routes import (
     DOMAIN,
     HEADER,
@@ -33,6 +40,9 @@ from .urlconf import dynamic_urlconf
 
 _MISS = cache.MISS
 _PG_BIGINT = 2**63
+#: Longest header or session value looked up: schema names have at most 63 bytes, and a
+#: primary key this long is not one a client should be able to name.
+MAX_VALUE_LENGTH = 255
 
 
 # ----------------------------------------------------------------------------- domains
@@ -99,7 +109,14 @@ def dynamic_routes_for_host(host: str, *, allow_db: bool = True) -> Any:
     found = cache.get(key, version)
     if found is not _MISS or not allow_db:
         return found
-    return cache.load(key, version, lambda: _fetch_host(host), _build_host(host))
+    static_hosts = static_tables().hosts
+    return cache.load(
+        key,
+        version,
+        lambda: _fetch_host(host),
+        _build_host(host),
+        keep=lambda data: bool(data) or host in static_hosts,
+    )
 
 
 def route_for_domain(host: str, path: str, *, allow_db: bool = True) -> Any:
@@ -108,6 +125,8 @@ def route_for_domain(host: str, path: str, *, allow_db: bool = True) -> Any:
     Most specific first: (host, first path segment) of a static tenant, then of a dynamic
     tenant; then host alone, static then dynamic; then ``FALLBACK_DOMAINS``.
     """
+    if len(host) > MAX_DOMAIN_LENGTH:
+        return None  # no DNS name is this long: nothing to look up, nothing to cache
     tables = static_tables()
     segment = path.lstrip("/").split("/", 1)[0]
     if segment:
@@ -158,6 +177,8 @@ def _route_for_value(kind: str, value: str, static: dict[str, Route], allow_db: 
     if route is not None:
         return route
     if get_config().tenant_model is None:
+        return None
+    if len(value) > MAX_VALUE_LENGTH or "\x00" in value:
         return None
     key = (kind, value)
     version = cache.current_version()

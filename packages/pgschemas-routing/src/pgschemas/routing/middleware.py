@@ -18,15 +18,17 @@ All of them are sync and async capable (WSGI and ASGI).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction, sync_to_async
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import DisallowedHost, ImproperlyConfigured
+from django.core.handlers.exception import get_exception_response
 from django.db import DatabaseError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponsePermanentRedirect
 from django.http.request import split_domain_port
-from django.urls import get_urlconf, set_urlconf
+from django.urls import get_resolver, get_urlconf, set_urlconf
 from django.utils.encoding import escape_uri_path, iri_to_uri
 
 from pgschemas.core.activation import override
@@ -40,6 +42,18 @@ from .routes import Route
 _MISS = cache.MISS
 #: SQLSTATEs a query raises when the schema it was routed to is gone.
 _GONE_SQLSTATES = frozenset({"42P01", "3F000"})  # undefined_table, invalid_schema_name
+_host_logger = logging.getLogger("django.security.DisallowedHost")
+
+
+def refuse_host(request: HttpRequest, exc: DisallowedHost) -> Any:
+    """400 for a host no tenant can live on: one log line, never a traceback.
+
+    Django would log ``DisallowedHost`` as an error with its traceback; hostile hosts
+    are routine traffic, so the line goes to the same logger as a warning without one.
+    The response is the project's ``handler400``, as for Django's own refusal.
+    """
+    _host_logger.warning("%s", exc, extra={"status_code": 400, "request": request})
+    return get_exception_response(request, get_resolver(get_urlconf()), 400, exc)
 
 
 class routed:
@@ -165,7 +179,10 @@ class BaseRoutingMiddleware:
             return self.__acall__(request)
         if hasattr(request, "tenant"):
             return self.get_response(request)
-        value = self.extract(request)
+        try:
+            value = self.extract(request)
+        except DisallowedHost as exc:
+            return refuse_host(request, exc)
         route = self.find(value, allow_db=True) if value is not None else None
         early = self._start(request, value, route)
         if early is not None:
@@ -180,7 +197,10 @@ class BaseRoutingMiddleware:
     async def __acall__(self, request: HttpRequest) -> Any:
         if hasattr(request, "tenant"):
             return await self.get_response(request)
-        value = await self.aextract(request)
+        try:
+            value = await self.aextract(request)
+        except DisallowedHost as exc:
+            return await sync_to_async(refuse_host)(request, exc)
         route = None
         if value is not None:
             route = self.find(value, allow_db=False)

@@ -212,6 +212,8 @@ class StaticTables:
     fallback: dict[str, Route]
     headers: dict[str, Route]
     sessions: dict[str, Route]
+    #: Every host a static tenant answers on (``DOMAINS`` and ``FALLBACK_DOMAINS``).
+    hosts: frozenset[str] = frozenset()
 
     @classmethod
     def build(cls, config: TenancyConfig) -> StaticTables:
@@ -231,7 +233,8 @@ class StaticTables:
                 headers.setdefault(entry.header, static_route(key, HEADER))
             if entry.session_key:
                 sessions.setdefault(entry.session_key, static_route(key, SESSION))
-        return cls(domains, fallback, headers, sessions)
+        hosts = frozenset(host for host, _ in domains) | frozenset(fallback)
+        return cls(domains, fallback, headers, sessions, hosts)
 
 
 _tables_lock = threading.Lock()
