@@ -6,9 +6,10 @@ host settings, so the validated domain is remembered per raw host (bounded; forg
 when ``ALLOWED_HOSTS``, ``DEBUG`` or ``USE_X_FORWARDED_HOST`` change). A request class
 with its own ``get_host()`` is always asked.
 
-On top of Django's checks, a host is refused (``DisallowedHost``) when its domain is
-longer than a DNS name can be (253 characters) or its port is not a TCP port (above
-65535): no tenant can live there, so such a host never reaches a lookup or a cache.
+On top of Django's checks, a host is refused (``DisallowedHost``) when its domain is not
+a DNS name (longer than 253 characters, or a label empty or over 63) or its port is not a
+TCP port (above 65535): no tenant can live there, so such a host never reaches a lookup
+or a cache.
 Hosts that fail validation are never remembered. A trailing dot is dropped, as Django
 does (``acme.example.com.`` is the fully qualified spelling of ``acme.example.com``).
 """
@@ -27,6 +28,7 @@ HOST_SETTINGS = frozenset({"ALLOWED_HOSTS", "DEBUG", "USE_X_FORWARDED_HOST"})
 MAX_HOSTS = 4096
 #: The longest domain name DNS can carry (RFC 1035: 255 octets on the wire).
 MAX_DOMAIN_LENGTH = 253
+MAX_LABEL_LENGTH = 63
 MAX_PORT = 65535
 #: Longest raw host worth remembering: domain, trailing dot, ":" and a 5-digit port.
 _MAX_RAW_LENGTH = MAX_DOMAIN_LENGTH + 7
@@ -48,6 +50,13 @@ def routable_domain(host: str) -> str:
         raise DisallowedHost(
             f"Invalid HTTP_HOST header: {_shown(host)}. A domain name has at most "
             f"{MAX_DOMAIN_LENGTH} characters."
+        )
+    if not domain.startswith("[") and not all(
+        0 < len(label) <= MAX_LABEL_LENGTH for label in domain.split(".")
+    ):
+        raise DisallowedHost(
+            f"Invalid HTTP_HOST header: {_shown(host)}. Each dot-separated label of a domain "
+            f"name has 1 to {MAX_LABEL_LENGTH} characters."
         )
     if port and (len(port) > len(str(MAX_PORT)) or int(port) > MAX_PORT):
         raise DisallowedHost(
