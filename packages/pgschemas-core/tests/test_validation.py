@@ -70,3 +70,52 @@ def test_static_and_public_names_are_reserved_for_tenants(name: str) -> None:
         Tenant.objects.create(schema_name=name)
     assert name in str(info.value)
     assert not Tenant.objects.filter(schema_name=name).exists()
+
+
+@pytest.fixture
+def reserved_prefix(monkeypatch: pytest.MonkeyPatch) -> str:
+    """A prefix registered the way a package registers its own (forgotten afterwards)."""
+    from pgschemas.core import validation
+
+    monkeypatch.setattr(validation, "_reserved_prefixes", dict(validation._reserved_prefixes))
+    validation.register_reserved_prefix("acme_managed_", "the acme package")
+    return "acme_managed_"
+
+
+@pytest.mark.django_db
+def test_reserved_prefix_is_refused_through_the_orm(reserved_prefix: str) -> None:
+    from tests.shared_app.models import Tenant
+
+    name = reserved_prefix + "0123456789abcdef"
+    with pytest.raises(ValidationError) as info:
+        Tenant(schema_name=name).full_clean()
+    assert "'acme_managed_' prefix is reserved for schemas the acme package manages" in str(
+        info.value
+    )
+    with CaptureQueriesContext(connection) as queries, pytest.raises(ValidationError):
+        Tenant.objects.create(schema_name=name)
+    assert queries.captured_queries == []
+    tenant = Tenant.objects.create(schema_name="acme_tenant")
+    with pytest.raises(ValidationError):
+        tenant.rename_schema(name)
+    with pytest.raises(InvalidSchemaName):
+        ddl.create_schema(name)
+
+
+@pytest.mark.django_db
+def test_owner_of_a_reserved_prefix_may_use_it(reserved_prefix: str) -> None:
+    from pgschemas.core.validation import owning_reserved_prefix
+
+    name = reserved_prefix + "own"
+    with owning_reserved_prefix(reserved_prefix):
+        ddl.create_schema(name)
+        assert ddl.schema_exists(name)
+        ddl.drop_schema(name)
+    assert not is_valid_schema_name(name)
+
+
+def test_pg_prefix_cannot_be_owned() -> None:
+    from pgschemas.core.validation import owning_reserved_prefix
+
+    with owning_reserved_prefix("pg_"), pytest.raises(InvalidSchemaName, match="PostgreSQL"):
+        check_schema_name("pg_mine")

@@ -101,3 +101,19 @@ def test_header_values_no_tenant_can_have_are_404_without_caching() -> None:
             assert get("test.com", HTTP_TENANT=value).status_code == 404
         assert get("test.com", HTTP_TENANT="blog").content == b"blog"
     assert cache.stats()["entries"] == 0
+
+
+@pytest.mark.parametrize("folder", [".", "..", "a/b", "a b", "%2e%2e", "ü"])
+def test_folders_that_are_not_one_plain_path_segment_are_refused(
+    folder: str, make_tenant: Any
+) -> None:
+    from django.core.exceptions import ValidationError
+
+    from tests.shared_app.models import Domain
+
+    tenant = make_tenant()
+    with pytest.raises(ValidationError, match="Invalid folder"):
+        Domain(tenant=tenant, domain="folders.test.com", folder=folder).full_clean()
+    with pytest.raises(ValidationError, match="Invalid folder"):
+        Domain.objects.create(tenant=tenant, domain="folders.test.com", folder=folder)
+    assert not Domain.objects.filter(domain="folders.test.com").exists()

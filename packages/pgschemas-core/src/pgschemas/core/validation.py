@@ -9,6 +9,10 @@ rely on case folding).
 from __future__ import annotations
 
 import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.core.exceptions import ValidationError
 
@@ -19,6 +23,41 @@ MAX_SCHEMA_NAME_BYTES = 63
 RESERVED_SCHEMA_NAMES = frozenset({"information_schema"})
 
 _NAME_PATTERN = re.compile(r"[a-z_][a-z0-9_]*")
+
+#: Prefixes of schema names the pgschemas packages create for themselves (prefix -> owner).
+#: ``pg_`` (PostgreSQL's own) is always refused; see :func:`register_reserved_prefix`.
+_reserved_prefixes: dict[str, str] = {}
+_registry_lock = threading.Lock()
+#: Prefixes whose owner is at work in this context (see :func:`owning_reserved_prefix`).
+_owned_prefixes: ContextVar[frozenset[str]] = ContextVar(
+    "pgschemas_owned_prefixes", default=frozenset()
+)
+
+
+def register_reserved_prefix(prefix: str, owner: str) -> None:
+    """Reserve schema names starting with ``prefix`` for ``owner`` (a package, e.g.
+    ``"pgschemas.clone"``): :func:`check_schema_name` refuses them everywhere except
+    inside :func:`owning_reserved_prefix`, so no tenant can ever be named like the
+    schemas a package manages (and be mistaken for one of them)."""
+    check_schema_name(prefix)
+    with _registry_lock:
+        _reserved_prefixes[prefix] = owner
+
+
+def reserved_prefixes() -> dict[str, str]:
+    """The registered reserved prefixes and their owners."""
+    return dict(_reserved_prefixes)
+
+
+@contextmanager
+def owning_reserved_prefix(prefix: str) -> Iterator[None]:
+    """Let the owner of ``prefix`` create, rename and drop its own schemas in this block
+    (a context variable: other threads and tasks are unaffected)."""
+    token = _owned_prefixes.set(_owned_prefixes.get() | {prefix})
+    try:
+        yield
+    finally:
+        _owned_prefixes.reset(token)
 
 
 class InvalidSchemaName(ValidationError):
@@ -70,6 +109,11 @@ def check_schema_name(name: object, *, allow_public: bool = False) -> str:
         )
     if name.startswith("pg_"):
         raise InvalidSchemaName(name, "the 'pg_' prefix is reserved by PostgreSQL")
+    for prefix, owner in _reserved_prefixes.items():
+        if name.startswith(prefix) and prefix not in _owned_prefixes.get():
+            raise InvalidSchemaName(
+                name, f"the {prefix!r} prefix is reserved for schemas {owner} manages"
+            )
     if name in RESERVED_SCHEMA_NAMES:
         raise InvalidSchemaName(name, f"{name!r} is reserved by PostgreSQL")
     if name == "public" and not allow_public:

@@ -18,7 +18,7 @@ from django.db.models import Q
 
 from pgschemas.core.config import get_config
 
-from .urlconf import FOLDER_RE
+from .urlconf import is_valid_folder
 
 
 def _tenant_model_label() -> str:
@@ -44,10 +44,11 @@ def validate_domain(value: str) -> None:
 
 
 def validate_folder(value: str) -> None:
-    if value and not FOLDER_RE.match(value):
+    if not is_valid_folder(value):
         raise ValidationError(
             f"Invalid folder {value!r}: one URL path segment of letters, digits, '.', '_', "
-            "'~' or '-' (no '/'), e.g. 'client1'; leave it empty for the whole domain.",
+            "'~' or '-' (no '/'), other than '.' and '..', e.g. 'client1'; leave it empty "
+            "for the whole domain.",
             code="invalid_folder",
         )
 

@@ -26,6 +26,13 @@ from pgschemas.core.config import get_config
 
 #: Characters a folder may use: one URL path segment, nothing Django's path syntax reads.
 FOLDER_RE = re.compile(r"^[A-Za-z0-9._~-]+$")
+#: Segments browsers and servers resolve away (RFC 3986 dot-segments): never a folder.
+DOT_SEGMENTS = frozenset({".", ".."})
+
+
+def is_valid_folder(folder: str) -> bool:
+    """True for "" (no folder) or one URL path segment that is not a dot-segment."""
+    return not folder or (bool(FOLDER_RE.match(folder)) and folder not in DOT_SEGMENTS)
 _HANDLERS = ("handler400", "handler403", "handler404", "handler500")
 
 _lock = threading.Lock()
@@ -34,10 +41,10 @@ _folder_urlconfs: dict[tuple[str, str], types.ModuleType] = {}
 
 def check_folder(folder: str) -> str:
     """Return ``folder`` if it is a valid single path segment, else raise ``ValueError``."""
-    if folder and not FOLDER_RE.match(folder):
+    if not is_valid_folder(folder):
         raise ValueError(
             f"Invalid folder {folder!r}: a folder is one URL path segment made of letters, "
-            "digits, '.', '_', '~' or '-' (no '/'); e.g. 'client1'."
+            "digits, '.', '_', '~' or '-' (no '/'), other than '.' and '..'; e.g. 'client1'."
         )
     return folder
 
