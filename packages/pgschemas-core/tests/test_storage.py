@@ -146,3 +146,28 @@ def test_configured_in_storages_and_deconstructs_to_itself(media: Path) -> None:
     path, _args, kwargs = TenantFileSystemStorage(location="/srv/media").deconstruct()
     assert path == "pgschemas.core.storage.TenantFileSystemStorage"
     assert kwargs == {"location": "/srv/media"}
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["../t2/x", "..", "a/../../t2/x", "..\\t2\\x", "a\\..\\..\\t2\\x", "/../t2/x", "a/../b"],
+)
+def test_url_and_path_never_leave_the_tenant_folder(media: Path, name: str) -> None:
+    from django.core.exceptions import SuspiciousFileOperation
+
+    storage = TenantFileSystemStorage()
+    with Schema("t1", is_dynamic=True):
+        with pytest.raises(SuspiciousFileOperation, match="path traversal"):
+            storage.url(name)
+        with pytest.raises(SuspiciousFileOperation, match="path traversal"):
+            storage.path(name)
+
+
+def test_odd_but_harmless_names_stay_in_the_tenant_folder(media: Path) -> None:
+    storage = TenantFileSystemStorage()
+    with Schema("t1", is_dynamic=True):
+        assert storage.url("//evil.example/x") == "/media/t1/evil.example/x"
+        assert storage.url("javascript:alert(1)") == "/media/t1/javascript%3Aalert(1)"
+        assert storage.url("a b/%2e%2e/x") == "/media/t1/a%20b/%252e%252e/x"
+        assert storage.url("./x") == "/media/t1/x"
+        assert storage.path("sub/x") == str(media / "t1" / "sub" / "x")

@@ -9,6 +9,10 @@ Django caches ``location`` and ``base_url`` on the storage instance the first ti
 read; here they are plain properties, because one storage instance serves every tenant and
 the answer changes with each request.
 
+``url()`` and ``path()`` never leave the tenant's folder: a name with a ``..`` part (also
+spelled with backslashes, which URLs treat as slashes) raises ``SuspiciousFileOperation``
+instead of pointing into another tenant's files.
+
 The URL never depends on how the tenant was reached (domain or folder): one file has one
 URL, and since every tenant has its own pathname, tenants sharing a domain through folder
 routing still get distinct URLs for distinct files.
@@ -18,12 +22,13 @@ from __future__ import annotations
 
 import os
 import posixpath
+from pathlib import PurePosixPath
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, SuspiciousFileOperation
 from django.core.files.storage import FileSystemStorage
 from django.utils.deconstruct import deconstructible
 from django.utils.module_loading import import_string
@@ -89,6 +94,15 @@ def get_tenant_pathname(schema: SchemaLike | None = None) -> str:
     return _checked(function(schema), schema)
 
 
+def _refuse_parent_parts(name: str) -> None:
+    """``SuspiciousFileOperation`` when ``name`` has a ``..`` part ('/' or '\\' separated)."""
+    if ".." in PurePosixPath(str(name).replace("\\", "/")).parts:
+        raise SuspiciousFileOperation(
+            f"Detected path traversal attempt in {name!r}: a name in a tenant's storage "
+            "cannot contain a '..' part (it would reach another tenant's files)."
+        )
+
+
 @deconstructible(path="pgschemas.core.storage.TenantFileSystemStorage")
 class TenantFileSystemStorage(FileSystemStorage):
     """``FileSystemStorage`` rooted at ``<location>/<tenant pathname>`` for the active schema.
@@ -114,3 +128,18 @@ class TenantFileSystemStorage(FileSystemStorage):
         if not root.endswith("/"):
             root += "/"
         return f"{root}{quote(get_tenant_pathname())}/"
+
+    def url(self, name: str | None) -> str:
+        """The file's URL under the tenant's ``base_url``; ``..`` parts are refused.
+
+        ``FileSystemStorage.url()`` joins the name to ``base_url`` like a browser resolves a
+        link, so ``../other/x`` would point into another tenant's folder.
+        """
+        if name is not None:
+            _refuse_parent_parts(name)
+        return str(super().url(name))
+
+    def path(self, name: str) -> str:
+        """The file's path under the tenant's ``location``; ``..`` parts are refused."""
+        _refuse_parent_parts(name)
+        return str(super().path(name))
