@@ -143,3 +143,66 @@ def test_dotted_key_function_setting_is_what_django_uses() -> None:
         with tenant1():
             assert cache.make_key("k") == "tenant1:p:1:k"
         assert cache.make_key("k") == f"{get_public_schema().schema_name}:p:1:k"
+
+
+def test_prefix_glob_characters_are_encoded_and_never_collide() -> None:
+    with tenant1():
+        for prefix in ["*", "?", "[", "]", "\\", "a*b?c[d]e\\f"]:
+            built = make_key("menu", prefix, 1)
+            assert not set("*?[]\\") & set(built.rsplit(":", 1)[0]), built
+            assert reverse_key(built) == "menu"
+        # django-redis escapes a pattern's prefix as "[*]", "[?]", "[[]": same stored prefix.
+        assert make_key("menu", "[*]a[?][[]", 1) == make_key("menu", "*a?[", 1)
+        assert make_key("menu", "*", 1) != make_key("menu", "x", 1)
+
+
+GLOB_SUFFIXES = ["*", "?", "[", "[x]", "\\", "a*b?c[d]e\\f"]
+
+
+@pytest.mark.parametrize("suffix", GLOB_SUFFIXES)
+def test_patterns_with_a_glob_prefix_stay_in_one_tenant_on_redis(
+    redis_client: Any, suffix: str
+) -> None:
+    """On the real Redis: SCAN MATCH with ``schema_key_prefix`` and django-redis'
+    ``delete_pattern()``/``keys()`` see one tenant's keys of one prefix, nothing else."""
+    django_redis_cache = pytest.importorskip(
+        "django_redis.cache", reason="django-redis is not installed (pip install django-redis)"
+    )
+    run = settings.RUN_PREFIX
+
+    def backend(prefix: str, tenant_keys: bool = True) -> Any:
+        params: dict[str, Any] = {"KEY_PREFIX": prefix}
+        if tenant_keys:
+            params["KEY_FUNCTION"] = "pgschemas.cache.make_key"
+            params["REVERSE_KEY_FUNCTION"] = "pgschemas.cache.reverse_key"
+        return django_redis_cache.RedisCache(settings.REDIS_URL, params)
+
+    glob_prefix = run + suffix
+    mine = backend(glob_prefix)
+    # Prefixes an unescaped pattern would match, and a cache without the key function
+    # whose keys start like a tenant's ("tenant1:1:...").
+    neighbours = [backend(run + tail) for tail in ("", "x", "zz", "a", "\\x")]
+    shared = backend("tenant1", tenant_keys=False)
+    try:
+        for tenant in (tenant1, tenant2):
+            with tenant():
+                mine.set("k", "mine")
+                for neighbour in neighbours:
+                    neighbour.set("k", "neighbour")
+        shared.set(f"{run}-shared", "shared")
+
+        pattern = schema_key_prefix("tenant1", glob_prefix) + "*"
+        found = [key.decode() for key in redis_client.scan_iter(match=pattern)]
+        with tenant1():
+            assert found == [mine.make_key("k")]
+            assert mine.keys("*") == ["k"]
+            assert mine.delete_pattern("*") == 1
+            assert mine.get("k") is None
+            assert [n.get("k") for n in neighbours] == ["neighbour"] * len(neighbours)
+        with tenant2():
+            assert mine.get("k") == "mine"
+            assert mine.keys("*") == ["k"]
+        assert shared.get(f"{run}-shared") == "shared"
+    finally:
+        for key in redis_client.scan_iter(match=f"*{run}*"):
+            redis_client.delete(key)

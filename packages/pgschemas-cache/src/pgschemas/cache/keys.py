@@ -8,23 +8,43 @@ another tenant's.
 Schema names never contain ``:`` (core validates them) and the version is an integer, so
 the only field that could make a key ambiguous is ``KEY_PREFIX``: its ``%`` and ``:`` are
 percent-encoded, which keeps :func:`reverse_key` exact whatever prefix a project uses.
+
+Keys are also matched by glob patterns (Redis ``SCAN MATCH``, django-redis'
+``delete_pattern()`` / ``iter_keys()``). Schema names hold no glob character, and the
+prefix's ``*``, ``?``, ``[``, ``]`` and backslash are percent-encoded too, so a pattern starting
+with :func:`schema_key_prefix` (or built by django-redis through :func:`make_key`) matches
+one tenant's keys of one prefix and nothing else. django-redis hands the key function a
+prefix whose ``*``, ``?`` and ``[`` it escaped as ``[*]``, ``[?]`` and ``[[]``: those are read
+back as the characters they stand for, so the pattern and the stored keys agree.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pgschemas.core.activation import get_current_schema
 
 _SEPARATOR = ":"
+#: ``%`` first, so that the other encodings are not encoded again.
+_ENCODED = {"%": "%25", ":": "%3A", "*": "%2A", "?": "%3F", "[": "%5B", "]": "%5D", "\\": "%5C"}
+_ENCODE = re.compile("|".join(re.escape(char) for char in _ENCODED))
+#: How django-redis escapes ``*``, ``?`` and ``[`` of the prefix in a pattern.
+_BRACKETED = re.compile(r"\[([*?\[])\]")
 
 
 def _escape_prefix(key_prefix: str) -> str:
-    return key_prefix.replace("%", "%25").replace(":", "%3A")
+    """``key_prefix`` with no ``:`` (field separator) and no glob character left."""
+    literal = _BRACKETED.sub(r"\1", key_prefix)
+    return _ENCODE.sub(lambda match: _ENCODED[match.group()], literal)
 
 
 def schema_key_prefix(schema_name: str, key_prefix: str = "") -> str:
-    """The leading string every key of ``schema_name`` starts with (for SCAN/pattern deletes)."""
+    """The leading string every key of ``schema_name`` starts with (for SCAN/pattern deletes).
+
+    It holds no glob character, so ``schema_key_prefix(...) + "*"`` is a Redis ``MATCH``
+    pattern for exactly that tenant's keys under that prefix.
+    """
     return f"{schema_name}{_SEPARATOR}{_escape_prefix(key_prefix)}{_SEPARATOR}"
 
 
