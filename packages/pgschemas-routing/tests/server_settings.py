@@ -11,9 +11,7 @@ import os
 from tests.settings import *  # noqa: F403
 from tests.settings import DATABASES
 
-DATABASES = {
-    "default": {**DATABASES["default"], "NAME": os.environ["PGSCHEMAS_ROUTING_SERVER_DB"]}
-}
+DATABASES = {"default": {**DATABASES["default"], "NAME": os.environ["PGSCHEMAS_ROUTING_SERVER_DB"]}}
 ALLOWED_HOSTS = ["*"]
 LOGGING = {
     "version": 1,

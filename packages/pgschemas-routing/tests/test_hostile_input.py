@@ -88,9 +88,11 @@ def test_byte_bound_setting_is_validated() -> None:
     from pgschemas.routing import conf
 
     for bad in (0, -1, "16M", True, 1.5):
-        with override_settings(PGSCHEMAS_ROUTING_CACHE_MAX_BYTES=bad):
-            with pytest.raises(ImproperlyConfigured, match="PGSCHEMAS_ROUTING_CACHE_MAX_BYTES"):
-                conf.cache_max_bytes()
+        with (
+            override_settings(PGSCHEMAS_ROUTING_CACHE_MAX_BYTES=bad),
+            pytest.raises(ImproperlyConfigured, match="PGSCHEMAS_ROUTING_CACHE_MAX_BYTES"),
+        ):
+            conf.cache_max_bytes()
 
 
 def test_header_values_no_tenant_can_have_are_404_without_caching() -> None:

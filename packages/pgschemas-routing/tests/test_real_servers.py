@@ -135,9 +135,7 @@ SERVERS = {
 
 
 @pytest.fixture(params=sorted(SERVERS))
-def server(
-    request: Any, django_db_setup: Any, tmp_path: Path
-) -> Iterator[tuple[int, Path]]:
+def server(request: Any, django_db_setup: Any, tmp_path: Path) -> Iterator[tuple[int, Path]]:
     name = request.param
     try:
         __import__(name)

@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import os
 import posixpath
-from pathlib import PurePosixPath
 from collections.abc import Callable
+from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import quote
 

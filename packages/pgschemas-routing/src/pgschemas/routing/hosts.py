@@ -60,8 +60,7 @@ def routable_domain(host: str) -> str:
         )
     if port and (len(port) > len(str(MAX_PORT)) or int(port) > MAX_PORT):
         raise DisallowedHost(
-            f"Invalid HTTP_HOST header: {_shown(host)}. The port must be between 0 and "
-            f"{MAX_PORT}."
+            f"Invalid HTTP_HOST header: {_shown(host)}. The port must be between 0 and {MAX_PORT}."
         )
     return str(domain)
 

@@ -33,6 +33,8 @@ DOT_SEGMENTS = frozenset({".", ".."})
 def is_valid_folder(folder: str) -> bool:
     """True for "" (no folder) or one URL path segment that is not a dot-segment."""
     return not folder or (bool(FOLDER_RE.match(folder)) and folder not in DOT_SEGMENTS)
+
+
 _HANDLERS = ("handler400", "handler403", "handler404", "handler500")
 
 _lock = threading.Lock()
