@@ -246,7 +246,7 @@ def test_migration_timeouts_last_one_transaction() -> None:
             assert show("statement_timeout") == "1min"
         assert show("lock_timeout") == "0"
         assert show("statement_timeout") == "0"
-        with pytest.raises(RuntimeError, match="inside transaction.atomic"):
+        with pytest.raises(RuntimeError, match=r"inside transaction\.atomic"):
             set_local_timeouts(connection)
 
 

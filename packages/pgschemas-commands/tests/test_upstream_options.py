@@ -54,7 +54,9 @@ def whowill(*args: str, **options: Any) -> list[str]:
         (["-ds", "-s", "www"], ["www", "acme", "zeta"]),
     ],
 )
-def test_flags_on_the_command_line(tenants: list[str], flags: list[str], expected: list[str]) -> None:
+def test_flags_on_the_command_line(
+    tenants: list[str], flags: list[str], expected: list[str]
+) -> None:
     assert whowill(*flags) == expected
 
 
@@ -66,7 +68,10 @@ def test_flags_on_the_command_line(tenants: list[str], flags: list[str], expecte
         ({"dynamic_schemas": True}, ["acme", "zeta"]),
         ({"tenant_schemas": True}, ["sample", "acme", "zeta"]),
         ({"schemas": ["www", "acme"]}, ["www", "acme"]),
-        ({"all_schemas": True, "excluded_schemas": ["public", "zeta"]}, ["www", "blog", "sample", "acme"]),
+        (
+            {"all_schemas": True, "excluded_schemas": ["public", "zeta"]},
+            ["www", "blog", "sample", "acme"],
+        ),
     ],
 )
 def test_option_names_through_call_command(
@@ -77,7 +82,9 @@ def test_option_names_through_call_command(
 
 def test_runschema_parses_several_values_after_the_command_name(tenants: list[str]) -> None:
     parser = RunSchema().create_parser("manage.py", "runschema")
-    parsed = parser.parse_args(["whereami", "-s", "www", "acme", "-x", "acme", "zeta", "--parallel"])
+    parsed = parser.parse_args(
+        ["whereami", "-s", "www", "acme", "-x", "acme", "zeta", "--parallel"]
+    )
     assert parsed.command_name == "whereami"
     assert parsed.schemas == ["www", "acme"]
     assert parsed.excluded_schemas == ["acme", "zeta"]
@@ -100,7 +107,11 @@ def test_runschema_with_upstream_options(tenants: list[str]) -> None:
     assert "[www] active=www static" in lines and "[acme] active=acme dynamic" in lines
     out = StringIO()
     call_command(
-        "runschema", "whereami", dynamic_schemas=True, excluded_schemas=["zeta"], parallel=True,
+        "runschema",
+        "whereami",
+        dynamic_schemas=True,
+        excluded_schemas=["zeta"],
+        parallel=True,
         stdout=out,
     )
     assert "[acme] active=acme dynamic" in out.getvalue()
@@ -112,7 +123,11 @@ def test_skip_schema_creation_under_both_names(tenants: list[str]) -> None:
     for options in ({"skip_schema_creation": True}, {"no_create_schemas": True}):
         with pytest.raises(CommandError, match="failed on 1: zeta"):
             call_command(
-                "runschema", "whereami", schemas=["zeta"], stdout=StringIO(), stderr=StringIO(),
+                "runschema",
+                "whereami",
+                schemas=["zeta"],
+                stdout=StringIO(),
+                stderr=StringIO(),
                 **options,
             )
         assert not ddl.schema_exists("zeta")

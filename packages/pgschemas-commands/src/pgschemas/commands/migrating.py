@@ -136,7 +136,9 @@ def _lock_key(schema_name: str) -> int:
 
 def _require_transaction(connection: Any, what: str) -> None:
     if not connection.in_atomic_block:
-        raise RuntimeError(f"{what} must run inside transaction.atomic() (it is transaction-scoped).")
+        raise RuntimeError(
+            f"{what} must run inside transaction.atomic() (it is transaction-scoped)."
+        )
 
 
 def lock_schema_in_transaction(connection: Any, schema_name: str) -> None:
