@@ -15,6 +15,9 @@ keeps one fully rendered state per (graph, applied migrations[, plan]) and hands
 classes with the state they come from, exactly as Django's own per-operation clones do;
 to keep that sharing within one thread, the cache is also keyed by thread, so every worker
 of the parallel executor renders its own states (once each).
+
+The executor class also gives each atomic migration of a plan that is not one transaction a
+transaction of its own, with the migration timeouts ``SET LOCAL`` (see ``migrating``).
 """
 
 from __future__ import annotations
