@@ -231,6 +231,29 @@ def test_migrate_leaves_no_session_state(committed_tenants: Any, atomic: bool) -
 
 
 @pytest.mark.django_db(transaction=True)
+def test_plan_with_a_non_atomic_migration(committed_tenants: Any) -> None:
+    """CREATE INDEX CONCURRENTLY cannot run in a transaction: the plan runs migration by
+    migration, the atomic one with the timeouts SET LOCAL, the non-atomic one without."""
+    committed_tenants("concurrent")
+    with override_settings(
+        MIGRATION_MODULES={"tenant_app": "tests.tenant_app.migrations_v3"},
+        PGSCHEMAS_MIGRATION_LOCK_TIMEOUT="3s",
+    ):
+        migrate("-s", "concurrent")
+    assert applied("concurrent") == {
+        "0001_initial",
+        "0002_check_timeouts",
+        "0003_outside_transaction",
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_indexes WHERE schemaname = %s AND indexname = %s",
+            ["concurrent", "item_name_idx"],
+        )
+        assert cursor.fetchone()[0] == 1
+
+
+@pytest.mark.django_db(transaction=True)
 def test_migration_timeouts_last_one_transaction() -> None:
     def show(name: str) -> str:
         with connection.cursor() as cursor:
