@@ -141,8 +141,11 @@ def test_schema_command_with_handle_schema() -> None:
     assert "[www] legacy www" in out.getvalue()
 
 
-def _pty_run(args: list[str], answer: str | None, env: dict[str, str]) -> str:
-    """Run manage.py-like command with stdin/stdout/stderr on a pseudo-terminal."""
+def _pty_run(
+    args: list[str], answer: str | None, env: dict[str, str], prompt: bytes = b"Enter schema"
+) -> str:
+    """Run manage.py-like command with stdin/stdout/stderr on a pseudo-terminal; type
+    ``answer`` once ``prompt`` has been shown."""
     primary, secondary = pty.openpty()
     proc = subprocess.Popen(
         [sys.executable, "-m", "django", *args],
@@ -167,7 +170,7 @@ def _pty_run(args: list[str], answer: str | None, env: dict[str, str]) -> str:
             if not chunk:
                 break
             output += chunk
-            if not answered and b"Enter schema" in output:
+            if not answered and prompt in output:
                 os.write(primary, answer.encode() + b"\n")  # type: ignore[union-attr]
                 answered = True
         elif proc.poll() is not None:
@@ -189,7 +192,7 @@ def _env() -> dict[str, str]:
 @pytest.mark.django_db(transaction=True)
 def test_prompt_on_a_terminal_shows_choices_and_runs_the_answer() -> None:
     output = _pty_run(["runschema", "showmigrations", "blog_app", "--no-color"], "www", _env())
-    assert "Choices: :all:, :static:, :dynamic:, public, www, blog, sample" in output
+    assert "Choices: :all:, :static:, :dynamic:, :tenants:, public, www, blog, sample" in output
     assert "[www] blog_app" in output
     assert "[www]  [X] 0001_initial" in output
 

@@ -11,10 +11,10 @@ import psycopg
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext, override_settings
 
-from pgschemas.commands.migrating import _lock_key, applied_migrations, migration_timeouts
+from pgschemas.commands.migrating import _lock_key, applied_migrations, set_local_timeouts
 
 V2 = {"tenant_app": "tests.tenant_app.migrations_v2"}
 
@@ -134,63 +134,143 @@ def test_project_states_are_rendered_once_per_run_not_once_per_schema(
     assert 2 <= command.state_cache.renders <= 2 * workers
 
 
-@pytest.mark.django_db(transaction=True)
-def test_advisory_lock_serialises_two_migrate_runs(committed_tenants: Any) -> None:
-    committed_tenants("locked")
+def _raw_connection() -> psycopg.Connection[Any]:
     settings = connection.settings_dict
-    other = psycopg.connect(
+    return psycopg.connect(
         dbname=settings["NAME"],
         user=settings["USER"],
         host=settings["HOST"] or None,
         port=settings["PORT"] or None,
         password=settings["PASSWORD"] or None,
-        autocommit=True,
     )
-    other.execute("SELECT pg_advisory_lock(%s)", [_lock_key("locked")])
-    done = threading.Event()
-    errors: list[BaseException] = []
 
-    def run() -> None:
+
+def _wait_until_a_lock_is_awaited(observer: psycopg.Connection[Any], run: threading.Thread) -> None:
+    """Poll pg_locks until some backend waits for an advisory lock (or the run ended)."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and run.is_alive():
+        row = observer.execute(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+        ).fetchone()
+        if row and row[0]:
+            return
+        time.sleep(0.05)
+    raise AssertionError("migrate never waited for the schema's advisory lock")
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("atomic", [True, False], ids=["one-transaction", "per-migration"])
+def test_advisory_lock_serialises_two_migrate_runs(committed_tenants: Any, atomic: bool) -> None:
+    """A migrate that finds another run migrating the schema waits for it, then finds
+    nothing left to do (it does not apply 0002 a second time: that would fail, the
+    constraint exists)."""
+    committed_tenants("locked")
+    first = _raw_connection()  # plays a first migrate run, holding the lock as ours does
+    observer = _raw_connection()
+    observer.autocommit = True
+    first.execute("SELECT pg_advisory_xact_lock(%s)", [_lock_key("locked")])
+    out, errors = StringIO(), []
+
+    def second_run() -> None:
         try:
-            with override_settings(MIGRATION_MODULES=V2):
-                call_command("migrate", "-s", "locked", stdout=StringIO(), stderr=StringIO())
+            with override_settings(MIGRATION_MODULES=V2, PGSCHEMAS_MIGRATION_ATOMIC=atomic):
+                call_command("migrate", "-s", "locked", "-v", "2", stdout=out, stderr=StringIO())
         except BaseException as exc:  # reported below
             errors.append(exc)
         finally:
             connections.close_all()
-            done.set()
 
-    thread = threading.Thread(target=run)
+    thread = threading.Thread(target=second_run)
     thread.start()
     try:
-        time.sleep(1.0)
-        assert not done.is_set(), "migrate did not wait for the schema's advisory lock"
+        _wait_until_a_lock_is_awaited(observer, thread)
         assert applied("locked") == {"0001_initial"}
+        # The first run applies 0002 and commits, which releases its lock.
+        first.execute(
+            'ALTER TABLE "locked"."tenant_app_item" '
+            'ADD CONSTRAINT "item_name_unique" UNIQUE ("name")'
+        )
+        first.execute(
+            'INSERT INTO "locked"."django_migrations" (app, name, applied) '
+            "VALUES ('tenant_app', '0002_unique_name', now())"
+        )
+        first.commit()
     finally:
-        other.execute("SELECT pg_advisory_unlock(%s)", [_lock_key("locked")])
-        other.close()
-    thread.join(30)
-    assert done.is_set() and not errors, errors
+        first.close()
+    thread.join(60)
+    observer.close()
+    assert not thread.is_alive() and not errors, errors
+    assert "No migrations to apply." in out.getvalue(), out.getvalue()
+    assert "Applying tenant_app.0002" not in out.getvalue()
     assert applied("locked") == {"0001_initial", "0002_unique_name"}
 
 
-@pytest.mark.django_db
-def test_migration_timeouts_are_set_and_reset() -> None:
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("atomic", [True, False], ids=["one-transaction", "per-migration"])
+def test_migrate_leaves_no_session_state(committed_tenants: Any, atomic: bool) -> None:
+    """Behind a transaction pooler nothing may outlive a transaction: after migrating, the
+    connection holds no advisory lock and has its own timeouts back."""
+    committed_tenants("stateless")
+    with override_settings(
+        MIGRATION_MODULES=V2,
+        PGSCHEMAS_MIGRATION_ATOMIC=atomic,
+        PGSCHEMAS_MIGRATION_LOCK_TIMEOUT="3s",
+        PGSCHEMAS_MIGRATION_STATEMENT_TIMEOUT=60000,
+    ):
+        migrate("-s", "stateless")
+    assert applied("stateless") == {"0001_initial", "0002_unique_name"}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()"
+        )
+        assert cursor.fetchone()[0] == 0
+        cursor.execute("SHOW lock_timeout")
+        assert cursor.fetchone()[0] == "0"
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone()[0] == "0"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_plan_with_a_non_atomic_migration(committed_tenants: Any) -> None:
+    """CREATE INDEX CONCURRENTLY cannot run in a transaction: the plan runs migration by
+    migration, the atomic one with the timeouts SET LOCAL, the non-atomic one without."""
+    committed_tenants("concurrent")
+    with override_settings(
+        MIGRATION_MODULES={"tenant_app": "tests.tenant_app.migrations_v3"},
+        PGSCHEMAS_MIGRATION_LOCK_TIMEOUT="3s",
+    ):
+        migrate("-s", "concurrent")
+    assert applied("concurrent") == {
+        "0001_initial",
+        "0002_check_timeouts",
+        "0003_outside_transaction",
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_indexes WHERE schemaname = %s AND indexname = %s",
+            ["concurrent", "item_name_idx"],
+        )
+        assert cursor.fetchone()[0] == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migration_timeouts_last_one_transaction() -> None:
     def show(name: str) -> str:
         with connection.cursor() as cursor:
             cursor.execute(f"SHOW {name}")
             return str(cursor.fetchone()[0])
 
-    with (
-        override_settings(
-            PGSCHEMAS_MIGRATION_LOCK_TIMEOUT="3s", PGSCHEMAS_MIGRATION_STATEMENT_TIMEOUT=60000
-        ),
-        migration_timeouts(connection),
+    with override_settings(
+        PGSCHEMAS_MIGRATION_LOCK_TIMEOUT="3s", PGSCHEMAS_MIGRATION_STATEMENT_TIMEOUT=60000
     ):
-        assert show("lock_timeout") == "3s"
-        assert show("statement_timeout") == "1min"
-    assert show("lock_timeout") == "0"
-    assert show("statement_timeout") == "0"
+        with transaction.atomic():
+            set_local_timeouts(connection)
+            assert show("lock_timeout") == "3s"
+            assert show("statement_timeout") == "1min"
+        assert show("lock_timeout") == "0"
+        assert show("statement_timeout") == "0"
+        with pytest.raises(RuntimeError, match=r"inside transaction\.atomic"):
+            set_local_timeouts(connection)
 
 
 def test_check_refuses_a_migrate_that_would_win() -> None:

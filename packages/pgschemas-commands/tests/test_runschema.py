@@ -36,18 +36,23 @@ def test_help_shows_the_spec_usage() -> None:
         "command_name          The command name you want to run",
         "--noinput, --no-input",
         "Tells Django to NOT prompt the user for input of any",
-        "-s SCHEMA, --schema SCHEMA",
+        "-s SCHEMA [SCHEMA ...], --schema SCHEMA [SCHEMA ...]",
         "Schema to execute the current command",
         "--executor {sequential,parallel}",
         "Executor to be used for running command on schemas",
         "--no-create-schemas   Skip automatic creation of non-existing schemas",
-        "-x SCHEMA, --exclude-schema SCHEMA",
+        "-x SCHEMA [SCHEMA ...], --exclude-schema SCHEMA [SCHEMA ...]",
+        "-as, --all-schemas, --include-all-schemas",
+        "-ts, --tenant-schemas, --include-tenant-schemas",
+        "--parallel            Same as --executor parallel",
     ):
         assert line in text, line
     usage = text.split("\n\n")[0]
     for part in (
         "[--noinput]",
-        "[-s SCHEMA]",
+        "[-s SCHEMA [SCHEMA ...]]",
+        "[-as]",
+        "[-ts]",
         "[--executor {sequential,parallel}]",
         "[--no-create-schemas]",
         "command_name",

@@ -95,3 +95,27 @@ def test_whowill_prints_and_creates_nothing(tenants: Any) -> None:
     call_command("whowill", "-s", ":dynamic:", "-s", "www", stdout=out)
     assert out.getvalue().split() == ["www", "acme", "acorn", "zeta"]
     assert not ddl.schema_exists("zeta")
+
+
+@pytest.mark.parametrize(
+    ("token", "schema", "rule", "exact"),
+    [
+        ("acme", "acme", "schema name", True),
+        (":dynamic:", None, "wildcard", True),
+        ("acme.customers.com", "acme", "domain", True),
+        ("customers.mydomain.com/client1", "zeta", "domain/folder", True),
+        ("acme.cust", "acme", "domain prefix", False),
+        ("www.exa", "www", "domain prefix", False),
+        # The host of a tenant that lives in a folder is not that tenant's full address.
+        ("customers.mydomain.com", "zeta", "domain prefix", False),
+        ("customers.mydomain.com/cli", "zeta", "domain/folder prefix", False),
+    ],
+)
+def test_every_match_says_by_which_rule(
+    tenants: Any, token: str, schema: str | None, rule: str, exact: bool
+) -> None:
+    selection = resolve_selectors([token])
+    (match,) = selection.matches
+    assert (match.rule, match.exact) == (rule, exact)
+    if schema is not None:
+        assert [s.schema_name for s in match.schemas] == [schema]

@@ -27,7 +27,17 @@ from pgschemas.core.schema import SchemaLike
 
 from .executors import EXECUTORS, PARALLEL, SEQUENTIAL, RunReport, SchemaResult, SchemaRunner
 from .output import PrefixedStream
-from .selectors import Scope, Selection, SelectorError, resolve_selectors
+from .review import review_selection
+from .selectors import (
+    WILDCARD_ALL,
+    WILDCARD_DYNAMIC,
+    WILDCARD_STATIC,
+    WILDCARD_TENANTS,
+    Scope,
+    Selection,
+    SelectorError,
+    resolve_selectors,
+)
 
 #: Commands known to only read: ``runschema`` never creates a missing schema for them.
 READ_ONLY_COMMANDS = frozenset(
@@ -58,7 +68,14 @@ def is_read_only(command: Any, name: str | None = None) -> bool:
 
 
 def add_schema_arguments(parser: ArgumentParser) -> None:
-    """Add runschema's schema options to ``parser`` (skipping ``--noinput`` if present)."""
+    """Add runschema's schema options to ``parser`` (skipping ``--noinput`` if present).
+
+    The spec's spelling (``-s SCHEMA`` repeatable, ``:all:``/``:static:``/``:dynamic:``,
+    ``--executor``) and django-pgschemas 1.x's (``-s A B``, ``-x A B``, ``-as``, ``-ss``,
+    ``-ds``, ``-ts``, ``--parallel``) both work, with django-pgschemas' option names
+    (``schemas``, ``all_schemas``, ``parallel``, ``skip_schema_creation``, ...) as ``dest``
+    so ``call_command(..., all_schemas=True)`` works too.
+    """
     known = getattr(parser, "_option_string_actions", {})
     if "--noinput" not in known:
         parser.add_argument(
@@ -71,21 +88,32 @@ def add_schema_arguments(parser: ArgumentParser) -> None:
     parser.add_argument(
         "-s",
         "--schema",
-        action="append",
+        action="extend",
+        nargs="+",
         dest="schemas",
         metavar="SCHEMA",
-        help="Schema to execute the current command (repeatable): a static key, the clone "
-        "reference, a dynamic schema_name, a domain prefix, domain/folder, :all:, :static: "
-        "or :dynamic:",
+        help="Schema to execute the current command (repeatable, several values allowed): "
+        "a static key, the clone reference, a dynamic schema_name, a domain prefix, "
+        "domain/folder, :all:, :static:, :dynamic: or :tenants:",
     )
     parser.add_argument(
         "-x",
         "--exclude-schema",
-        action="append",
+        action="extend",
+        nargs="+",
         dest="excluded_schemas",
         metavar="SCHEMA",
-        help="Schema to leave out (repeatable, same forms as --schema)",
+        help="Schema to leave out (repeatable, several values allowed, same forms as --schema)",
     )
+    for short, name, dest, what in WILDCARD_FLAGS:
+        parser.add_argument(
+            short,
+            f"--{name}",
+            f"--include-{name}",
+            action="store_true",
+            dest=dest,
+            help=f"Include {what} (same as -s {WILDCARD_OF_FLAG[dest]})",
+        )
     parser.add_argument(
         "--executor",
         choices=EXECUTORS,
@@ -94,14 +122,14 @@ def add_schema_arguments(parser: ArgumentParser) -> None:
     )
     parser.add_argument(
         "--parallel",
-        action="store_const",
-        const=PARALLEL,
-        dest="executor",
+        action="store_true",
+        dest="parallel",
         help="Same as --executor parallel",
     )
     parser.add_argument(
         "--no-create-schemas",
         action="store_true",
+        dest="skip_schema_creation",
         help="Skip automatic creation of non-existing schemas",
     )
     parser.add_argument(
@@ -109,6 +137,43 @@ def add_schema_arguments(parser: ArgumentParser) -> None:
         action="store_true",
         help="Stop at the first failing schema (parallel: start no new schema)",
     )
+
+
+#: django-pgschemas' wildcard flags: (short, long name, dest, help), long also as --include-*.
+WILDCARD_FLAGS = (
+    ("-as", "all-schemas", "all_schemas", "all schemas"),
+    ("-ss", "static-schemas", "static_schemas", "public, static tenants and the clone reference"),
+    ("-ds", "dynamic-schemas", "dynamic_schemas", "all dynamic tenants"),
+    ("-ts", "tenant-schemas", "tenant_schemas", "dynamic tenants and the clone reference"),
+)
+WILDCARD_OF_FLAG = {
+    "all_schemas": WILDCARD_ALL,
+    "static_schemas": WILDCARD_STATIC,
+    "dynamic_schemas": WILDCARD_DYNAMIC,
+    "tenant_schemas": WILDCARD_TENANTS,
+}
+
+
+def included_selectors(options: dict[str, Any]) -> list[str]:
+    """``-s`` values plus the wildcards of ``-as``/``-ss``/``-ds``/``-ts``."""
+    schemas = options.get("schemas") or []
+    include = [schemas] if isinstance(schemas, str) else list(schemas)
+    include += [token for dest, token in WILDCARD_OF_FLAG.items() if options.get(dest)]
+    return include
+
+
+def excluded_selectors(options: dict[str, Any]) -> list[str]:
+    excluded = options.get("excluded_schemas") or []
+    return [excluded] if isinstance(excluded, str) else list(excluded)
+
+
+def executor_name(options: dict[str, Any]) -> str:
+    """``--parallel`` (django-pgschemas' flag) wins over ``--executor``."""
+    return PARALLEL if options.get("parallel") else options.get("executor") or SEQUENTIAL
+
+
+def skip_schema_creation(options: dict[str, Any]) -> bool:
+    return bool(options.get("skip_schema_creation") or options.get("no_create_schemas"))
 
 
 def missing_schemas(names: Sequence[str], alias: str) -> set[str]:
@@ -175,8 +240,8 @@ class WrappedSchemaOption:
     # -- selection ---------------------------------------------------------------------
     def select_schemas(self, options: dict[str, Any]) -> Selection:
         """Resolve ``-s``/``-x`` (or the default, the running schema, or the prompt)."""
-        include = list(options.get("schemas") or [])
-        exclude = list(options.get("excluded_schemas") or [])
+        include = included_selectors(options)
+        exclude = excluded_selectors(options)
         if not include:
             current = running_schema.get()
             if current is not None:
@@ -186,7 +251,10 @@ class WrappedSchemaOption:
 
     def ask_for_schema(self, options: dict[str, Any]) -> list[str]:
         """Prompt on a terminal; fail clearly with ``--noinput`` or without a terminal."""
-        how = "Pass -s/--schema (a schema name, a domain, :all:, :static: or :dynamic:)."
+        how = (
+            "Pass -s/--schema (a schema name, a domain, :all:, :static: or :dynamic:) "
+            "or one of -as/-ss/-ds/-ts."
+        )
         if not options.get("interactive", True):
             raise CommandError(f"No schema given and --noinput was passed. {how}")
         if not sys.stdin or not sys.stdin.isatty():
@@ -235,7 +303,7 @@ class WrappedSchemaOption:
                 message = f"clone reference {name!r} does not exist; run createrefschema first"
                 status = "failed" if name in selection.explicit else "skipped"
                 results[name] = SchemaResult(name, status, message)
-            elif read_only or options.get("no_create_schemas"):
+            elif read_only or skip_schema_creation(options):
                 why = "read-only command" if read_only else "--no-create-schemas"
                 results[name] = SchemaResult(
                     name, "failed", f"schema {name!r} does not exist (not created: {why})"
@@ -268,7 +336,7 @@ class WrappedSchemaOption:
     ) -> RunReport:
         """Select, prepare and run ``task(schema)`` on each schema; summary; raise on failure."""
         current = running_schema.get()
-        if selection is None and current is not None and not options.get("schemas"):
+        if selection is None and current is not None and not included_selectors(options):
             # Called by runschema (or another schema command) for the schema it is running
             # on: that caller prefixes, reports and summarises.
             task(current)
@@ -276,6 +344,9 @@ class WrappedSchemaOption:
         selection = selection or self.select_schemas(options)
         if read_only is None:
             read_only = is_read_only(self)
+        review_selection(
+            selection, options, what=what, read_only=read_only, stderr=self.__dict__["_pgs_stderr"]
+        )
         to_run, pre = self.prepare_schemas(selection, options, read_only=read_only)
         to_run, done = self.partition_up_to_date(to_run, options)
         pre.update(done)
@@ -294,7 +365,7 @@ class WrappedSchemaOption:
         runner = SchemaRunner(
             stdout=getattr(base_out, "_out", base_out),
             stderr=getattr(base_err, "_out", base_err),
-            executor=executor or options.get("executor") or SEQUENTIAL,
+            executor=executor or executor_name(options),
             fail_fast=bool(options.get("fail_fast")),
             show_traceback=bool(options.get("traceback")),
             route_stdio=route_stdio,
@@ -369,5 +440,7 @@ __all__ = [
     "TenantCommand",
     "WrappedSchemaOption",
     "add_schema_arguments",
+    "executor_name",
+    "included_selectors",
     "is_read_only",
 ]

@@ -6,10 +6,18 @@
 - :func:`pending_schemas` compares those rows with the graph loaded once per process
   (core's ``CachedMigrationLoader``): a schema whose plan is empty is skipped without
   touching it.
-- :func:`schema_lock` takes a session advisory lock per schema, so two ``migrate`` runs
-  never interleave on one schema (the second waits, then finds nothing to do).
-- :func:`migration_timeouts` applies ``PGSCHEMAS_MIGRATION_LOCK_TIMEOUT`` and
-  ``PGSCHEMAS_MIGRATION_STATEMENT_TIMEOUT`` while a schema migrates.
+- :func:`lock_schema_in_transaction` takes a transaction-scoped advisory lock per schema,
+  so two ``migrate`` runs never interleave on one schema (the second waits, then finds
+  nothing to do); :func:`schema_lock_outside_transaction` holds the same lock for a plan
+  that cannot run in one transaction.
+- :func:`set_local_timeouts` applies ``PGSCHEMAS_MIGRATION_LOCK_TIMEOUT`` and
+  ``PGSCHEMAS_MIGRATION_STATEMENT_TIMEOUT`` to the current transaction.
+
+Nothing here leaves state on a session: behind a *transaction* pooler (PgBouncer's
+``pool_mode = transaction``) consecutive transactions of one client may run on different
+server connections, so a session lock could be released on a connection that does not hold
+it (and never be released), and a session setting would stay behind for other clients.
+Transaction-scoped locks and ``SET LOCAL`` settings end with the transaction, wherever it ran.
 """
 
 from __future__ import annotations
@@ -126,28 +134,42 @@ def _lock_key(schema_name: str) -> int:
     return int.from_bytes(digest, "big", signed=True)
 
 
-@contextmanager
-def schema_lock(connection: Any, schema_name: str) -> Iterator[None]:
-    """Hold a session advisory lock for ``schema_name`` (waits for another migrate)."""
-    key = _lock_key(schema_name)
+def _require_transaction(connection: Any, what: str) -> None:
+    if not connection.in_atomic_block:
+        raise RuntimeError(
+            f"{what} must run inside transaction.atomic() (it is transaction-scoped)."
+        )
+
+
+def lock_schema_in_transaction(connection: Any, schema_name: str) -> None:
+    """Wait for, then hold until the end of the current transaction, the schema's lock."""
+    _require_transaction(connection, "lock_schema_in_transaction()")
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_lock(%s)", [key])
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_lock_key(schema_name)])
+
+
+@contextmanager
+def schema_lock_outside_transaction(connection: Any, schema_name: str) -> Iterator[None]:
+    """Hold the schema's lock while a plan that cannot be one transaction runs.
+
+    A migration with ``atomic = False`` (say ``CREATE INDEX CONCURRENTLY``) cannot run inside
+    the transaction holding the lock, so a second connection opens a transaction, takes the
+    same transaction-scoped lock and keeps the transaction open until the schema is done.
+    An open transaction keeps its server connection through a transaction pooler, and the
+    lock ends with it (rollback here, or the server aborting it if this process dies).
+    """
+    holder = connection.copy()
     try:
+        holder.set_autocommit(False)
+        with holder.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_lock_key(schema_name)])
         yield
     finally:
-        _undo_in_session(connection, [("SELECT pg_advisory_unlock(%s)", [key])])
-
-
-def _undo_in_session(connection: Any, statements: list[tuple[str, list[Any] | None]]) -> None:
-    """Undo session state we set; if the session is unusable, close it (that undoes it too)."""
-    if connection.connection is None or connection.connection.closed:
-        return
-    try:
-        with connection.cursor() as cursor:
-            for statement, params in statements:
-                cursor.execute(statement, params)
-    except Exception:
-        connection.close()
+        try:
+            if holder.connection is not None:
+                holder.rollback()
+        finally:
+            holder.close()
 
 
 def _timeout(setting: str) -> str | None:
@@ -162,24 +184,21 @@ def _timeout(setting: str) -> str | None:
     return str(int(value)) if isinstance(value, int | float) else value
 
 
-_RESET = {"lock_timeout": "RESET lock_timeout", "statement_timeout": "RESET statement_timeout"}
-
-
-@contextmanager
-def migration_timeouts(connection: Any) -> Iterator[None]:
-    """Set lock_timeout / statement_timeout for this session while a schema migrates."""
+def wanted_timeouts() -> dict[str, str]:
+    """``{"lock_timeout": ..., "statement_timeout": ...}`` from the settings that are set."""
     wanted = {
         "lock_timeout": _timeout("PGSCHEMAS_MIGRATION_LOCK_TIMEOUT"),
         "statement_timeout": _timeout("PGSCHEMAS_MIGRATION_STATEMENT_TIMEOUT"),
     }
-    wanted = {name: value for name, value in wanted.items() if value is not None}
+    return {name: value for name, value in wanted.items() if value is not None}
+
+
+def set_local_timeouts(connection: Any) -> None:
+    """``SET LOCAL`` the migration timeouts: they end with the current transaction."""
+    wanted = wanted_timeouts()
     if not wanted:
-        yield
         return
+    _require_transaction(connection, "set_local_timeouts()")
     with connection.cursor() as cursor:
         for name, value in wanted.items():
-            cursor.execute("SELECT set_config(%s, %s, false)", [name, value])
-    try:
-        yield
-    finally:
-        _undo_in_session(connection, [(_RESET[name], None) for name in wanted])
+            cursor.execute("SELECT set_config(%s, %s, true)", [name, value])

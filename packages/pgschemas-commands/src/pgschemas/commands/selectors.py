@@ -3,7 +3,12 @@
 A selector is one of: a static tenant key (``public`` included), the clone reference, the
 ``schema_name`` of a dynamic tenant, ``domain/folder``, the prefix of exactly one tenant's
 domain (static ``DOMAINS``/``FALLBACK_DOMAINS`` and, when ``DOMAIN_MODEL`` is set, the rows of
-the domain model), or a wildcard (``:all:``, ``:static:``, ``:dynamic:``).
+the domain model), or a wildcard (``:all:``, ``:static:``, ``:dynamic:``, ``:tenants:``).
+
+Every selector resolves to a :class:`Match` saying by which rule it matched: a name or a
+wildcard is exact, so is a tenant's full domain or ``domain/folder``; a *prefix* is not
+(``acme`` picking ``acmecorp.example.com`` once the tenant ``acme`` is gone), and commands
+confirm or refuse such a match before writing (see ``pgschemas.commands.base``).
 
 Nothing here imports ``pgschemas.routing``: the domain model is found through core's
 ``get_domain_model()`` and only its ``domain``, ``folder`` and ``tenant`` fields are read.
@@ -28,7 +33,19 @@ from pgschemas.core.utils import get_domain_model, get_tenant_model
 WILDCARD_ALL = ":all:"
 WILDCARD_STATIC = ":static:"
 WILDCARD_DYNAMIC = ":dynamic:"
-WILDCARDS = (WILDCARD_ALL, WILDCARD_STATIC, WILDCARD_DYNAMIC)
+#: django-pgschemas' "tenant-like" schemas (``-ts``): dynamic tenants plus the clone reference.
+WILDCARD_TENANTS = ":tenants:"
+WILDCARDS = (WILDCARD_ALL, WILDCARD_STATIC, WILDCARD_DYNAMIC, WILDCARD_TENANTS)
+
+#: How a selector matched (:attr:`Match.rule`).
+RULE_NAME = "schema name"
+RULE_WILDCARD = "wildcard"
+RULE_DOMAIN = "domain"
+RULE_ROUTE = "domain/folder"
+RULE_DOMAIN_PREFIX = "domain prefix"
+RULE_ROUTE_PREFIX = "domain/folder prefix"
+#: Rules that name the schema unmistakably; the others are prefixes of something longer.
+EXACT_RULES = frozenset({RULE_NAME, RULE_WILDCARD, RULE_DOMAIN, RULE_ROUTE})
 
 
 class SelectorError(CommandError):
@@ -48,12 +65,41 @@ class Scope:
         return "static schemas only" if self.static else "dynamic tenants only"
 
 
+@dataclass(frozen=True)
+class Match:
+    """What one selector resolved to, and by which rule (one of the ``RULE_*`` names)."""
+
+    token: str
+    schemas: tuple[SchemaLike, ...]
+    rule: str
+    #: The domains (``domain`` or ``domain/folder``) that matched, for the domain rules.
+    via: tuple[str, ...] = ()
+
+    @property
+    def exact(self) -> bool:
+        """True for a schema name, a wildcard or a full domain; False for a prefix."""
+        return self.rule in EXACT_RULES
+
+    @property
+    def by_name(self) -> bool:
+        return self.rule in (RULE_NAME, RULE_WILDCARD)
+
+    def describe(self) -> str:
+        """``'acme' -> schema 'acmecorp' (domain prefix of acmecorp.example.com)``."""
+        names = ", ".join(repr(schema.schema_name) for schema in self.schemas)
+        via = f" of {', '.join(self.via)}" if self.via else ""
+        return f"{self.token!r} -> schema {names} ({self.rule}{via})"
+
+
 @dataclass
 class Selection:
     """The resolved schemas, in command order, plus the names the user spelled out."""
 
     schemas: list[SchemaLike] = field(default_factory=list)
     explicit: set[str] = field(default_factory=set)
+    #: How each ``-s`` and each ``-x`` value matched, in the order given.
+    matches: list[Match] = field(default_factory=list)
+    excluded: list[Match] = field(default_factory=list)
 
     @property
     def names(self) -> list[str]:
@@ -116,32 +162,56 @@ class Catalog:
             return list(self.by_name.values())
         if token == WILDCARD_STATIC:
             return list(self.static)
+        if token == WILDCARD_TENANTS:
+            reference = get_config().clone_reference
+            static = [s for s in self.static if s.schema_name == reference]
+            return [*static, *self.dynamic]
         return list(self.dynamic)
+
+    def _check_wildcard_scope(self, token: str) -> None:
+        """A wildcard naming only kinds this command cannot run on is an error, not nothing."""
+        wants_dynamic = token in (WILDCARD_DYNAMIC, WILDCARD_TENANTS)
+        if (token == WILDCARD_STATIC and not self.scope.static) or (
+            wants_dynamic and not self.scope.dynamic
+        ):
+            raise SelectorError(
+                f"Wildcard {token!r} cannot be used here: this command runs on "
+                f"{self.scope.describe()}."
+            )
 
     def resolve(self, token: str) -> list[SchemaLike]:
         """The schemas one selector names; raises :class:`SelectorError` when unclear."""
+        return list(self.match(token).schemas)
+
+    def match(self, token: str) -> Match:
+        """What one selector names and by which rule; :class:`SelectorError` when unclear."""
         token = token.strip()
         if not token:
             raise SelectorError("An empty schema selector was given; pass a schema name or :all:.")
         if token in WILDCARDS:
-            return self.wildcard(token)
+            self._check_wildcard_scope(token)
+            return Match(token, tuple(self.wildcard(token)), RULE_WILDCARD)
         if token in self.by_name:
-            return [self.by_name[token]]
+            return Match(token, (self.by_name[token],), RULE_NAME)
         if token in self.all_names:
             raise SelectorError(
                 f"Schema {token!r} cannot be used here: this command runs on "
                 f"{self.scope.describe()}."
             )
         host, slash, folder = token.partition("/")
+        routes = [(f"{d}/{f}" if f else d, s) for d, f, s in self.domains]
         if slash:
             exact = sorted({s for d, f, s in self.domains if d == host and f == folder})
             if len(exact) == 1:
-                return [self.by_name[exact[0]]]
-        matches = sorted({s for d, _f, s in self.domains if d.startswith(token)})
-        if not matches and not slash:
-            matches = sorted({s for d, f, s in self.domains if f and f"{d}/{f}".startswith(token)})
+                return self._domain_match(token, exact[0], RULE_ROUTE, routes)
+            matches = sorted({s for route, s in routes if "/" in route and route.startswith(token)})
+            rule = RULE_ROUTE_PREFIX
+        else:
+            matches = sorted({s for d, _f, s in self.domains if d.startswith(token)})
+            whole = {s for d, f, s in self.domains if d == token and not f}
+            rule = RULE_DOMAIN if matches and set(matches) == whole else RULE_DOMAIN_PREFIX
         if len(matches) == 1:
-            return [self.by_name[matches[0]]]
+            return self._domain_match(token, matches[0], rule, routes)
         if matches:
             raise SelectorError(
                 f"Schema selector {token!r} is ambiguous: it is the prefix of domains of "
@@ -149,6 +219,13 @@ class Catalog:
                 "domain/folder or the schema name."
             )
         raise SelectorError(self._unknown_message(token))
+
+    def _domain_match(
+        self, token: str, schema_name: str, rule: str, routes: list[tuple[str, str]]
+    ) -> Match:
+        host = token.partition("/")[0]
+        via = sorted({route for route, s in routes if s == schema_name and route.startswith(host)})
+        return Match(token, (self.by_name[schema_name],), rule, tuple(via))
 
     def _unknown_message(self, token: str) -> str:
         candidates = sorted(set(self.by_name) | {d for d, _f, _s in self.domains} | set(WILDCARDS))
@@ -176,11 +253,14 @@ def resolve_selectors(
     catalog = catalog or Catalog(scope)
     chosen: list[SchemaLike] = []
     explicit: set[str] = set()
-    for token in include:
-        found = catalog.resolve(token)
-        chosen.extend(found)
-        if token.strip() not in WILDCARDS:
-            explicit.update(schema.schema_name for schema in found)
-    removed = {schema.schema_name for token in exclude for schema in catalog.resolve(token)}
+    matches = [catalog.match(token) for token in include]
+    for match in matches:
+        chosen.extend(match.schemas)
+        if match.rule != RULE_WILDCARD:
+            explicit.update(schema.schema_name for schema in match.schemas)
+    excluded = [catalog.match(token) for token in exclude]
+    removed = {schema.schema_name for match in excluded for schema in match.schemas}
     schemas = [schema for schema in catalog.sort(chosen) if schema.schema_name not in removed]
-    return Selection(schemas=schemas, explicit=explicit - removed)
+    return Selection(
+        schemas=schemas, explicit=explicit - removed, matches=matches, excluded=excluded
+    )

@@ -15,15 +15,36 @@ keeps one fully rendered state per (graph, applied migrations[, plan]) and hands
 classes with the state they come from, exactly as Django's own per-operation clones do;
 to keep that sharing within one thread, the cache is also keyed by thread, so every worker
 of the parallel executor renders its own states (once each).
+
+The executor class also gives each atomic migration of a plan that is not one transaction a
+transaction of its own, with the migration timeouts ``SET LOCAL`` (see ``migrating``).
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
+from django.db import transaction
+
 from pgschemas.core.migration import CachedMigrationExecutor
+
+from .migrating import set_local_timeouts, wanted_timeouts
+
+
+@contextmanager
+def _own_transaction(connection: Any, migration: Any) -> Iterator[None]:
+    """Outside the schema's transaction (a plan with a non-atomic migration, or
+    ``PGSCHEMAS_MIGRATION_ATOMIC = False``), each atomic migration runs in a transaction of
+    its own with the migration timeouts ``SET LOCAL``; a non-atomic one runs without them."""
+    if connection.in_atomic_block or not migration.atomic or not wanted_timeouts():
+        yield
+        return
+    with transaction.atomic(using=connection.alias):
+        set_local_timeouts(connection)
+        yield
 
 
 class StateCache:
@@ -68,6 +89,18 @@ def executor_class(cache: StateCache) -> type[CachedMigrationExecutor]:
             self._state_key = key
             make = super()._create_project_state
             return cache.get_or_make(key, lambda: make(with_applied_migrations))
+
+        def apply_migration(
+            self, state: Any, migration: Any, fake: bool = False, fake_initial: bool = False
+        ) -> Any:
+            with _own_transaction(self.connection, migration):
+                return super().apply_migration(
+                    state, migration, fake=fake, fake_initial=fake_initial
+                )
+
+        def unapply_migration(self, state: Any, migration: Any, fake: bool = False) -> Any:
+            with _own_transaction(self.connection, migration):
+                return super().unapply_migration(state, migration, fake=fake)
 
         def migrate(
             self,

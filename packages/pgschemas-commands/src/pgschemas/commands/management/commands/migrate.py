@@ -4,7 +4,8 @@ Each schema that has something to do runs Django's own ``migrate`` logic - so ev
 (``--fake``, ``--fake-initial``, ``--plan``, ``--check``, ``--prune``, app label and migration
 name, ``--run-syncdb``) means what it means in Django, and the router decides which app's
 tables go where - on the process-wide cached migration graph, under a per-schema advisory
-lock, inside one transaction per schema when every planned migration is atomic.
+lock, inside one transaction per schema when every planned migration is atomic. The lock and
+the timeouts are transaction-scoped (safe behind a transaction pooler such as PgBouncer).
 
 Schemas with nothing to apply are found from one bulk read and skipped without running the
 executor (and without pre/post-migrate signals). ``--prune`` and ``--run-syncdb`` always run
@@ -15,7 +16,6 @@ from __future__ import annotations
 
 import types
 from collections.abc import Callable
-from contextlib import nullcontext
 from typing import Any
 
 from django.conf import settings
@@ -27,9 +27,10 @@ from pgschemas.commands.base import WrappedSchemaOption
 from pgschemas.commands.executors import SchemaResult
 from pgschemas.commands.migrating import (
     graph_loader,
-    migration_timeouts,
+    lock_schema_in_transaction,
     pending_schemas,
-    schema_lock,
+    schema_lock_outside_transaction,
+    set_local_timeouts,
     targets_for,
 )
 from pgschemas.commands.selectors import WILDCARD_ALL
@@ -130,12 +131,24 @@ class Command(WrappedSchemaOption, django_migrate.Command):
         handle: Callable[..., Any] = _django_handle,
         **options: Any,
     ) -> None:
-        """Django's migrate on the active schema: locked, time-limited, all-or-nothing."""
+        """Django's migrate on the active schema: locked, time-limited, all-or-nothing.
+
+        The lock is taken inside the schema's transaction and Django's migrate reads the
+        applied migrations after it, so a run that waited for another one finds what that
+        one applied. A plan that cannot be one transaction holds the lock from a second
+        connection instead (see ``schema_lock_outside_transaction``). ``--plan`` and
+        ``--check`` only read: no lock, no transaction.
+        """
         connection = connections[schema.db_alias]
-        with schema_lock(connection, schema.schema_name), migration_timeouts(connection):
-            atomic = self._schema_atomic(connection, schema.schema_name, options)
-            block = transaction.atomic(using=connection.alias) if atomic else nullcontext()
-            with block:
+        if options.get("plan") or options.get("check_unapplied"):
+            handle(self, *args, **options)
+        elif self._schema_atomic(connection, schema.schema_name, options):
+            with transaction.atomic(using=connection.alias):
+                lock_schema_in_transaction(connection, schema.schema_name)
+                set_local_timeouts(connection)
+                handle(self, *args, **options)
+        else:
+            with schema_lock_outside_transaction(connection, schema.schema_name):
                 handle(self, *args, **options)
 
     def _schema_atomic(self, connection: Any, schema_name: str, options: dict[str, Any]) -> bool:

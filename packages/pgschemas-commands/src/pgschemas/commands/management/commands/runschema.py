@@ -3,6 +3,10 @@
 runschema's own options (every option ``runschema -h`` lists) are recognised before and
 after the wrapped command's name; every other argument goes to the wrapped command
 unchanged and in order; after ``--`` everything goes to the wrapped command.
+
+``-s``/``-x`` take one value before the command name (``runschema -s www shell``) and, after
+it, every value up to the next option (``runschema flush -s www blog``, django-pgschemas'
+form).
 """
 
 from __future__ import annotations
@@ -45,6 +49,20 @@ def split_argv(parser: argparse.ArgumentParser, argv: Sequence[str]) -> tuple[li
             wrapped.extend(tokens[index:])
             break
         name, eq, _value = token.partition("=")
+        if token in actions and actions[token].nargs in ("+", "*"):
+            # One value before the command name, every value up to the next option after
+            # it; passed on as token=value so argparse cannot take the command name too.
+            values = tokens[index : index + 1]
+            index += len(values)
+            while command is not None and index < len(tokens):
+                if tokens[index].startswith("-"):
+                    break
+                values.append(tokens[index])
+                index += 1
+            own.extend(f"{token}={value}" for value in values)
+            if not values:
+                own.append(token)  # argparse reports the missing value
+            continue
         if token.startswith("--") and name in actions:
             own.append(token)
             if not eq and actions[name].nargs != 0 and index < len(tokens):

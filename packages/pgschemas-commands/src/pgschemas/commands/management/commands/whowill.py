@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from pgschemas.commands.base import WrappedSchemaOption, add_schema_arguments
+from pgschemas.commands.review import review_selection
 
 
 class Command(WrappedSchemaOption, BaseCommand):
@@ -18,6 +19,7 @@ class Command(WrappedSchemaOption, BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         selection = self.select_schemas(options)
+        review_selection(selection, options, what="whowill", read_only=True, stderr=self.stderr)
         for schema in selection.schemas:
             if options["verbosity"] >= 2:
                 kind = "dynamic" if schema.is_dynamic else "static"
