@@ -108,7 +108,9 @@ def check_license_in_wheel(wheel: Path) -> list[str]:
     with zipfile.ZipFile(wheel) as archive:
         found = [n for n in archive.namelist() if n.endswith(".dist-info/licenses/LICENSE")]
         if len(found) != 1:
-            return [f"{wheel.name}: no .dist-info/licenses/LICENSE (add LICENSE next to pyproject.toml)"]
+            return [
+                f"{wheel.name}: no .dist-info/licenses/LICENSE (add LICENSE next to pyproject.toml)"
+            ]
         if archive.read(found[0]) != expected:
             return [f"{wheel.name}: {found[0]} differs from the repository's LICENSE"]
         metadata = next(n for n in archive.namelist() if n.endswith(".dist-info/METADATA"))
@@ -282,7 +284,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             wheels[directory] = (name, wheel)
     failures += check_no_shared_files(
-        {name: wheel for name, wheel in wheels.values()} | {"pgschemas-devtools": devtools_wheel}
+        dict(wheels.values()) | {"pgschemas-devtools": devtools_wheel}
     )
     for problem in failures:
         print(f"  {problem}")
