@@ -3,11 +3,18 @@
 
 For every ``packages/<dist>/`` (and ``scripts/devtools``, needed by the tests):
 
-1. build the wheel into ``dist/``;
-2. check its files: ``pgschemas-<name>`` ships only ``pgschemas/<name>/...`` (never a
-   ``pgschemas/__init__.py``) plus its ``.dist-info``; ``django-pgschemas`` ships
-   ``django_pgschemas/...``; every package ships a ``py.typed``;
-3. for each package with a ``tests/`` folder: create a fresh virtualenv, install ONLY
+1. build the sdist into ``dist/``, then the wheel from that sdist (so the sdist is
+   known to be complete);
+2. check the name: ``pgschemas`` (the meta-package) or ``pgschemas-<name>``, never a
+   name another project owns on PyPI (``FOREIGN_NAMES``, e.g. upstream's
+   ``django-pgschemas``);
+3. check the wheel's files: ``pgschemas-<name>`` ships only ``pgschemas/<name>/...``
+   (never a ``pgschemas/__init__.py``) plus its ``.dist-info``; the meta-package
+   ``pgschemas`` ships only the ``django_pgschemas/...`` compatibility layer; every
+   package ships a ``py.typed``; no two wheels ship the same file; the wheel's
+   ``.dist-info/licenses/LICENSE`` and the sdist's ``LICENSE`` are the repository's
+   LICENSE;
+4. for each package with a ``tests/`` folder: create a fresh virtualenv, install ONLY
    that wheel (siblings resolve from ``dist/`` through ``--find-links``, the rest from
    PyPI) plus the test dependencies (pytest, pytest-django, pytest-xdist, the
    pgschemas-devtools wheel) and run the package's own tests against the shared
@@ -26,6 +33,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 import tomllib
@@ -37,6 +45,12 @@ ROOT = Path(os.path.abspath(__file__)).parent.parent
 DIST = ROOT / "dist"
 DEVTOOLS = ROOT / "scripts" / "devtools"
 TEST_REQUIREMENTS = ["pytest>=8.3", "pytest-django>=4.9", "pytest-xdist[psutil]>=3.6"]
+LICENSE = ROOT / "LICENSE"
+#: The meta-package's distribution name (it ships the django_pgschemas layer).
+META = "pgschemas"
+#: Distribution names other projects own on PyPI: none of ours may take one (the meta
+#: package was once called django-pgschemas, which is the upstream project's name).
+FOREIGN_NAMES = frozenset({"django-pgschemas", "django-tenants"})
 
 
 def project_name(directory: Path) -> str:
@@ -53,34 +67,99 @@ def uv() -> str | None:
     return str(candidate) if candidate.exists() else shutil.which("uv")
 
 
-def build(directory: Path) -> Path:
-    name = project_name(directory)
-    for old in DIST.glob(f"{normalized(name)}-*.whl"):
+def build(directory: Path) -> tuple[Path, Path | None]:
+    """Build ``directory`` into dist/: (wheel, sdist), the wheel from the sdist when uv runs.
+
+    Without uv (plain pip) no sdist is built and its checks are skipped (said once below).
+    """
+    name = normalized(project_name(directory))
+    for old in [*DIST.glob(f"{name}-*.whl"), *DIST.glob(f"{name}-*.tar.gz")]:
         old.unlink()
     uv_bin = uv()
     if uv_bin:
-        command = [uv_bin, "build", "--wheel", "--out-dir", str(DIST), str(directory)]
+        # No --wheel/--sdist: uv builds the sdist, then the wheel from the unpacked sdist.
+        command = [uv_bin, "build", "--out-dir", str(DIST), str(directory)]
     else:
         command = [sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", str(DIST)]
         command.append(str(directory))
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
-    wheels = sorted(DIST.glob(f"{normalized(name)}-*.whl"))
+    wheels = sorted(DIST.glob(f"{name}-*.whl"))
     if len(wheels) != 1:
         raise RuntimeError(f"expected one wheel for {name} in dist/, found {wheels}")
-    return wheels[0]
+    sdists = sorted(DIST.glob(f"{name}-*.tar.gz"))
+    if uv_bin and len(sdists) != 1:
+        raise RuntimeError(f"expected one sdist for {name} in dist/, found {sdists}")
+    return wheels[0], (sdists[0] if sdists else None)
+
+
+def check_name(name: str) -> list[str]:
+    """Problems with a distribution name: ours are ``pgschemas`` and ``pgschemas-*``."""
+    canonical = name.lower().replace("_", "-").replace(".", "-")
+    if canonical in FOREIGN_NAMES:
+        return [f"{name}: this name belongs to another project on PyPI; pick a pgschemas-* name"]
+    if canonical != META and not canonical.startswith("pgschemas-"):
+        return [f"{name}: not a pgschemas distribution name (pgschemas or pgschemas-<name>)"]
+    return []
+
+
+def check_license_in_wheel(wheel: Path) -> list[str]:
+    """The wheel's ``.dist-info/licenses/LICENSE`` is the repository's LICENSE."""
+    expected = LICENSE.read_bytes()
+    with zipfile.ZipFile(wheel) as archive:
+        found = [n for n in archive.namelist() if n.endswith(".dist-info/licenses/LICENSE")]
+        if len(found) != 1:
+            return [
+                f"{wheel.name}: no .dist-info/licenses/LICENSE (add LICENSE next to pyproject.toml)"
+            ]
+        if archive.read(found[0]) != expected:
+            return [f"{wheel.name}: {found[0]} differs from the repository's LICENSE"]
+        metadata = next(n for n in archive.namelist() if n.endswith(".dist-info/METADATA"))
+        fields = archive.read(metadata).decode("utf-8").split("\n\n", 1)[0].splitlines()
+    if "License-File: LICENSE" not in fields:
+        return [f"{wheel.name}: METADATA does not declare License-File: LICENSE"]
+    return []
+
+
+def check_license_in_sdist(sdist: Path) -> list[str]:
+    """The sdist ships ``<name>-<version>/LICENSE``, the repository's LICENSE."""
+    with tarfile.open(sdist) as archive:
+        members = [m for m in archive.getmembers() if m.name.count("/") == 1]
+        license_file = next((m for m in members if m.name.endswith("/LICENSE")), None)
+        if license_file is None:
+            return [f"{sdist.name}: no LICENSE at the top of the sdist"]
+        handle = archive.extractfile(license_file)
+        content = handle.read() if handle else b""
+    if content != LICENSE.read_bytes():
+        return [f"{sdist.name}: LICENSE differs from the repository's LICENSE"]
+    return []
+
+
+def check_no_shared_files(wheels: dict[str, Path]) -> list[str]:
+    """No two wheels ship the same file (one would overwrite the other when installed)."""
+    owners: dict[str, str] = {}
+    problems = []
+    for name, wheel in wheels.items():
+        with zipfile.ZipFile(wheel) as archive:
+            for file in archive.namelist():
+                if file.endswith("/") or file.split("/", 1)[0].endswith(".dist-info"):
+                    continue
+                if file in owners:
+                    problems.append(f"{file}: shipped by both {owners[file]} and {name}")
+                owners.setdefault(file, name)
+    return problems
 
 
 def check_contents(name: str, wheel: Path) -> list[str]:
     """Problems with the files of ``wheel`` (empty list when it is fine)."""
-    if name == "django-pgschemas":
+    problems = check_name(name)
+    if problems:
+        return problems
+    if name == META:
         allowed = ("django_pgschemas/",)
     elif name == "pgschemas-devtools":
         allowed = ("pgschemas_devtools/",)
-    elif name.startswith("pgschemas-"):
-        allowed = (f"pgschemas/{normalized(name.removeprefix('pgschemas-'))}/",)
     else:
-        return [f"{name}: not a pgschemas distribution name"]
-    problems = []
+        allowed = (f"pgschemas/{normalized(name.removeprefix('pgschemas-'))}/",)
     with zipfile.ZipFile(wheel) as archive:
         files = [n for n in archive.namelist() if not n.endswith("/")]
     if "pgschemas/__init__.py" in files:
@@ -186,17 +265,27 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
     failures: list[str] = []
-    print("===== building wheels =====", flush=True)
-    devtools_wheel = build(DEVTOOLS)
-    failures += check_contents("pgschemas-devtools", devtools_wheel)
+    print("===== building sdists and wheels =====", flush=True)
+    if uv() is None:
+        print("uv not found: wheels built with pip, no sdists built or checked", flush=True)
     wheels: dict[Path, tuple[str, Path]] = {}
-    for directory in packages:
+    devtools_wheel = Path()
+    for directory in [DEVTOOLS, *packages]:
         name = project_name(directory)
-        wheel = build(directory)
-        problems = check_contents(name, wheel)
-        print(f"{wheel.name}: {'ok' if not problems else 'BAD'}", flush=True)
+        wheel, sdist = build(directory)
+        problems = check_contents(name, wheel) + check_license_in_wheel(wheel)
+        if sdist is not None:
+            problems += check_license_in_sdist(sdist)
+        built = wheel.name + (f", {sdist.name}" if sdist else "")
+        print(f"{built}: {'ok' if not problems else 'BAD'}", flush=True)
         failures += problems
-        wheels[directory] = (name, wheel)
+        if directory == DEVTOOLS:
+            devtools_wheel = wheel
+        else:
+            wheels[directory] = (name, wheel)
+    failures += check_no_shared_files(
+        dict(wheels.values()) | {"pgschemas-devtools": devtools_wheel}
+    )
     for problem in failures:
         print(f"  {problem}")
 

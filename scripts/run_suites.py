@@ -82,7 +82,7 @@ def pytest_config_file(directory: Path) -> Path | None:
 def discover(root: Path = ROOT) -> list[Suite]:
     """All suites, pgschemas-core first, the meta-package and integration tests last."""
     candidates = sorted(p for p in (root / "packages").glob("*") if (p / "tests").is_dir())
-    order = {"pgschemas-core": 0, "django-pgschemas": 2}
+    order = {"pgschemas-core": 0, "pgschemas": 2}
     candidates.sort(key=lambda p: (order.get(p.name, 1), p.name))
     if (root / "integration_tests" / "tests").is_dir():
         candidates.append(root / "integration_tests")

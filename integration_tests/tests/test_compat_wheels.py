@@ -1,6 +1,6 @@
-"""``pip install django-pgschemas`` alone is enough for a project written from the docs.
+"""``pip install pgschemas`` alone is enough for a project written from the docs.
 
-Builds every package's wheel, installs only the ``django-pgschemas`` wheel (its siblings
+Builds every package's wheel, installs only the ``pgschemas`` meta-package wheel (its siblings
 come from the same folder, everything else from the package index) into a fresh
 virtualenv, and runs ``integration_tests/compat_project`` - written only against the
 ``django_pgschemas`` paths of the spec page and the original django-pgschemas docs - on a
@@ -92,7 +92,7 @@ def test_project_from_the_docs_runs_on_the_meta_package_alone(
         env=clean_env,
     )  # fmt: skip
     built = sorted(p.name for p in wheels.glob("*.whl"))
-    assert any(name.startswith("django_pgschemas-") for name in built), built
+    assert any(name.startswith("pgschemas-") for name in built), built
     # Pin our distributions to the wheels just built (never a same-named one on an index).
     pins = [
         f"{m.group(1).replace('_', '-')}=={m.group(2)}"
@@ -105,7 +105,7 @@ def test_project_from_the_docs_runs_on_the_meta_package_alone(
     _run(
         [
             python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-            "--find-links", str(wheels), "-c", str(constraints), "django-pgschemas", *EXTRA,
+            "--find-links", str(wheels), "-c", str(constraints), "pgschemas", *EXTRA,
         ],
         cwd=tmp_path,
         env=clean_env,
@@ -116,8 +116,9 @@ def test_project_from_the_docs_runs_on_the_meta_package_alone(
         for line in installed.splitlines()
         if line.lower().startswith(("pgschemas", "django-pgschemas"))
     )
+    # The meta-package and its six siblings; never upstream's django-pgschemas distribution.
     assert ours == [
-        "django-pgschemas",
+        "pgschemas",
         "pgschemas-cache",
         "pgschemas-channels",
         "pgschemas-clone",

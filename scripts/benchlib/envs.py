@@ -77,8 +77,8 @@ def _our_packages() -> list[Path]:
     found = []
     for pyproject in sorted((ROOT / "packages").glob("*/pyproject.toml")):
         package = pyproject.parent
-        if package.name == "django-pgschemas":
-            continue  # the alias meta-package: imports nothing the bench uses
+        if package.name == "pgschemas":
+            continue  # the meta-package (django_pgschemas aliases): nothing the bench uses
         if (package / "src").is_dir():
             found.append(package)
     return found

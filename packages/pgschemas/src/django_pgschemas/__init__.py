@@ -1,6 +1,6 @@
-"""django-pgschemas: every pgschemas package behind the ``django_pgschemas`` import paths.
+"""The ``django_pgschemas`` compatibility layer shipped by the ``pgschemas`` meta-package.
 
-This distribution holds no implementation of its own. Each module re-exports the object
+The meta-package holds no implementation of its own. Each module re-exports the object
 that lives in one of the ``pgschemas-*`` packages, so code and settings written for the
 ``django_pgschemas`` paths (the spec page and the original django-pgschemas documentation)
 keep working, and there is exactly one implementation of everything. Listing

@@ -2,7 +2,7 @@
 
 from pgschemas_devtools.database import database_settings
 
-SECRET_KEY = "django-pgschemas-tests"
+SECRET_KEY = "pgschemas-meta-tests"
 USE_TZ = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

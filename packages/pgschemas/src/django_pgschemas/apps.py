@@ -8,7 +8,7 @@ class DjangoPgschemasConfig(AppConfig):
 
     name = "django_pgschemas"
     label = "django_pgschemas"
-    verbose_name = "pgschemas (django-pgschemas)"
+    verbose_name = "pgschemas (django_pgschemas paths)"
 
     def ready(self) -> None:
         from . import _siblings
