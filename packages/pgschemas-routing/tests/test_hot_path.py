@@ -46,10 +46,15 @@ def test_switching_tenants_sends_one_message_per_query(make_tenant: Any) -> None
             for line in trace.read().decode().splitlines()
             if line.startswith("F\t") and line.split("\t")[2] in ("Query", "Parse")
         ]
-    # One message per request: the view's query, carrying its tenant's SET search_path.
+    # One message per request: the view's query, carrying its tenant's search path.
     assert len(sent) == 200
     for n, text in enumerate(sent):
-        assert text.startswith(f'"SET search_path = "{targets[n % 20][1]}", "public"; SELECT')
+        schema = targets[n % 20][1]
+        assert text.startswith(
+            "\"SELECT pg_catalog.set_config('search_path', "
+            f"pg_catalog.quote_ident('{schema}') || ', ' || pg_catalog.quote_ident('public'), false)"
+        )
+        assert '; SELECT "tenant_app_item"' in text
 
 
 def test_each_request_gets_its_own_tenant_instance(make_tenant: Any) -> None:

@@ -10,15 +10,25 @@ Loaded automatically through the ``pytest11`` entry point of pgschemas-devtools
   (which inherit the controller's environment) share it, and stops it and deletes its
   data in ``pytest_unconfigure`` (also after failures and Ctrl-C; ``atexit`` and signal
   handlers are the safety net). Workers never start a server.
+- ``PGSCHEMAS_TEST_POOLER=pgbouncer``: after the test databases exist, each pytest
+  process (each xdist worker) starts a real PgBouncer in transaction pooling with
+  ``PGSCHEMAS_TEST_POOL_SIZE`` (default 2) server connections in front of the server and
+  points every Django connection, and ``DATABASE_URL`` for subprocesses, at it for the
+  rest of the run; it is stopped before the test databases are dropped.
+- The ``pgbouncer`` fixture starts one (transaction pooling, pool of 1) in front of the
+  server for the tests that ask for it.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
 from .embedded import EmbeddedServer, start_server
+from .pgbouncer import PgBouncer, PgBouncerUnavailable, find_pgbouncer, start_pgbouncer
 
 _server_key = pytest.StashKey[EmbeddedServer]()
 _source_key = pytest.StashKey[str]()
@@ -66,9 +76,63 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
     if source == "embedded":
         server = config.stash[_server_key]
         return [f"database: embedded PostgreSQL 18 started for this run ({url}, {server.pgdata})"]
+    lines = []
     if source == "DATABASE_URL":
-        return [f"database: DATABASE_URL={url}"]
-    return []
+        lines.append(f"database: DATABASE_URL={url}")
+    if _pooler_requested():
+        size = os.environ.get("PGSCHEMAS_TEST_POOL_SIZE", "2")
+        lines.append(f"database: through PgBouncer, transaction pooling, pool of {size}")
+    return lines
+
+
+def _pooler_requested() -> bool:
+    return os.environ.get("PGSCHEMAS_TEST_POOLER", "").strip().lower() == "pgbouncer"
+
+
+@pytest.fixture(scope="session")
+def pgbouncer() -> Iterator[PgBouncer]:
+    """A real PgBouncer (transaction pooling, one server connection) in front of the server.
+
+    Skips with the reason printed where pgbouncer is not installed (CI installs it).
+    """
+    try:
+        find_pgbouncer()
+    except PgBouncerUnavailable as error:
+        pytest.skip(str(error))
+    with start_pgbouncer(os.environ["DATABASE_URL"], pool_size=1) as bouncer:
+        yield bouncer
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _pgschemas_through_pooler(request: pytest.FixtureRequest) -> Iterator[PgBouncer | None]:
+    """Run the whole session through PgBouncer when ``PGSCHEMAS_TEST_POOLER=pgbouncer``."""
+    if not _pooler_requested():
+        yield None
+        return
+    request.getfixturevalue("django_db_setup")
+    from django.db import connections
+
+    size = int(os.environ.get("PGSCHEMAS_TEST_POOL_SIZE", "2"))
+    server_url = os.environ["DATABASE_URL"]
+    bouncer = start_pgbouncer(server_url, pool_size=size)
+    saved: dict[str, dict[str, Any]] = {}
+    for alias in connections:
+        connection = connections[alias]
+        connection.close()
+        keys = ("HOST", "PORT", "DISABLE_SERVER_SIDE_CURSORS")
+        saved[alias] = {key: connection.settings_dict.get(key) for key in keys}
+        connection.settings_dict.update(
+            HOST=bouncer.host, PORT=str(bouncer.port), DISABLE_SERVER_SIDE_CURSORS=True
+        )
+    os.environ["DATABASE_URL"] = bouncer.url
+    try:
+        yield bouncer
+    finally:
+        os.environ["DATABASE_URL"] = server_url
+        for alias, values in saved.items():
+            connections[alias].close()
+            connections[alias].settings_dict.update(values)
+        bouncer.stop()
 
 
 @pytest.hookimpl(trylast=True)

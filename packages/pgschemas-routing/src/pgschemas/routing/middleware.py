@@ -25,14 +25,13 @@ from typing import Any
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction, sync_to_async
 from django.core.exceptions import DisallowedHost, ImproperlyConfigured
 from django.core.handlers.exception import get_exception_response
-from django.db import DatabaseError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponsePermanentRedirect
 from django.http.request import split_domain_port
 from django.urls import get_resolver, get_urlconf, set_urlconf
 from django.utils.encoding import escape_uri_path, iri_to_uri
 
 from pgschemas.core.activation import override
-from pgschemas.core.ddl import schema_exists
+from pgschemas.core.exceptions import SchemaNotFound
 
 from . import cache, conf
 from .hosts import request_domain
@@ -40,8 +39,6 @@ from .lookup import route_for_domain, route_for_header, route_for_session
 from .routes import Route
 
 _MISS = cache.MISS
-#: SQLSTATEs a query raises when the schema it was routed to is gone.
-_GONE_SQLSTATES = frozenset({"42P01", "3F000"})  # undefined_table, invalid_schema_name
 _host_logger = logging.getLogger("django.security.DisallowedHost")
 
 
@@ -232,22 +229,17 @@ class BaseRoutingMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> None:
         """A query failed because the routed tenant's schema is gone: answer 404, not 500.
 
-        This happens only in a process whose cache has not seen the deletion yet (no shared
-        cache configured); the stale routes are dropped so the next request is right.
+        The backend refuses every statement of a schema that does not exist
+        (:class:`~pgschemas.core.exceptions.SchemaNotFound`), so a tenant deleted by another
+        process is never served from ``public``. This happens only in a process whose cache
+        has not seen the deletion yet; the stale routes are dropped so the next request is
+        routed afresh.
         """
         tenant = getattr(request, "tenant", None)
         route = getattr(tenant, "routing", None)
-        if not isinstance(exception, DatabaseError) or not isinstance(route, Route):
+        if not isinstance(exception, SchemaNotFound) or not isinstance(route, Route):
             return None
-        if not route.is_dynamic:
-            return None
-        if getattr(exception.__cause__, "sqlstate", None) not in _GONE_SQLSTATES:
-            return None
-        try:
-            exists = schema_exists(route.schema_name, using=getattr(tenant, "db_alias", None))
-        except DatabaseError:
-            return None  # e.g. inside an aborted transaction: nothing safe to conclude
-        if exists:
+        if not route.is_dynamic or exception.schema_name != route.schema_name:
             return None
         cache.clear_local()
         raise Http404(f"Tenant {route.schema_name!r} no longer exists")

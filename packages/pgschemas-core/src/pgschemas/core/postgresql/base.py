@@ -1,24 +1,20 @@
 """The schema-aware ``DatabaseWrapper``.
 
-The search path is ``<active schema>, <PGSCHEMAS_EXTRA_SEARCH_PATHS>, public``. It is checked
-when a cursor is created and, only when it differs from what this connection was last
-told, a ``SET search_path`` is queued; it travels in front of the cursor's next statement,
-in the same message (see :mod:`.search_path`), so switching tenants costs no extra round
-trip and a request that stays in one tenant pays one ``SET`` however many queries it runs.
-Anything that may undo or lose a ``SET`` - a rollback, a savepoint rollback, a failed
-statement, a new or pooled connection - forgets what was sent, so the next cursor sends it
-again. There is nothing to configure: ``PGSCHEMAS_LIMIT_SET_CALLS`` is accepted and ignored.
+The search path is ``<active schema>, <PGSCHEMAS_EXTRA_SEARCH_PATHS>, public``. Every
+transaction that runs a statement sets it (in the statement's own message, see
+:mod:`.search_path`), so it is right whatever sits between Django and PostgreSQL: no
+pooler, session pooling or transaction pooling. Inside one transaction it is sent again
+only when the active schema changes; a rollback or savepoint rollback forgets it.
+``PGSCHEMAS_LIMIT_SET_CALLS`` is accepted and ignored; ``PGSCHEMAS_PIGGYBACK_SEARCH_PATH =
+False`` sends the ``SET`` as a statement of its own (the plain path).
 """
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
-from psycopg import pq
+from django.conf import settings
 
-from ..activation import get_current_schema
-from ..config import PUBLIC_KEY, get_config
 from ._original import import_original
 from .introspection import DatabaseSchemaIntrospection
 from .operations import DatabaseOperations
@@ -26,28 +22,14 @@ from .search_path import (
     STATE_ATTR,
     SearchPathState,
     search_path_cursor,
-    send_pending,
-    set_statement,
+    search_path_for,
+    send_alone,
 )
-
-_INERROR = pq.TransactionStatus.INERROR
 
 _OriginalWrapper: Any = import_original("base").DatabaseWrapper
 
 
-def search_path_for(schema_name: str) -> tuple[str, ...]:
-    """The search path for a schema, without duplicates, ``public`` last."""
-    return _search_path(schema_name, get_config().extra_search_paths)
-
-
-@functools.lru_cache(maxsize=8192)
-def _search_path(schema_name: str, extra: tuple[str, ...]) -> tuple[str, ...]:
-    # Called for every cursor: cached so the steady state is one dict lookup.
-    path: list[str] = [schema_name]
-    for name in (*extra, PUBLIC_KEY):
-        if name not in path:
-            path.append(name)
-    return tuple(path)
+__all__ = ["DatabaseWrapper", "search_path_for"]
 
 
 class DatabaseWrapper(_OriginalWrapper):
@@ -79,7 +61,8 @@ class DatabaseWrapper(_OriginalWrapper):
     def get_new_connection(self, conn_params: Any) -> Any:
         connection = super().get_new_connection(conn_params)
         state = self._pgschemas
-        state.known = state.pending = None
+        state.known = None
+        state.piggyback = bool(getattr(settings, "PGSCHEMAS_PIGGYBACK_SEARCH_PATH", True))
         try:
             # The connection's cursors find the pending SET here (see .search_path).
             setattr(connection, STATE_ATTR, state)
@@ -90,9 +73,9 @@ class DatabaseWrapper(_OriginalWrapper):
         return connection
 
     def _close(self) -> Any:
-        self._pgschemas.known = self._pgschemas.pending = None
+        self._pgschemas.known = None
         if self.connection is not None and self._pgschemas_attached:
-            # A pooled connection outlives us: its cursors must not send our pending SETs.
+            # A pooled connection outlives us: its cursors must not follow our schema.
             setattr(self.connection, STATE_ATTR, None)
         return super()._close()
 
@@ -110,18 +93,12 @@ class DatabaseWrapper(_OriginalWrapper):
 
     def _cursor(self, name: str | None = None) -> Any:
         cursor = super()._cursor(name)
-        state = self._pgschemas
-        wanted = search_path_for(get_current_schema().schema_name)
-        if wanted != state.known:
-            raw = self.connection
-            if raw.info.transaction_status == _INERROR:
-                # Nothing runs in an aborted transaction; the rollback that must follow
-                # resets us.
-                return cursor
-            state.pending = set_statement(wanted, raw)
-            state.known = wanted
-        if state.pending is not None and (name is not None or not self._pgschemas_attached):
-            # Named (server-side) cursors and unattached connections get it on its own, now.
-            with self.wrap_database_errors:
-                send_pending(self.connection, state)
+        if name is not None or not self._pgschemas_attached:
+            # Server-side cursors (and connections our cursor class could not be attached
+            # to) get the SET on its own, now.
+            state = self._pgschemas
+            statement = state.needed(self.connection)
+            if statement is not None:
+                with self.wrap_database_errors:
+                    send_alone(self.connection, state, statement)
         return cursor

@@ -1,53 +1,78 @@
-"""Sending ``SET search_path`` without a round trip of its own.
+"""The search path travels with every transaction, in the statement's own message.
 
-Switching tenants means one ``SET search_path`` before the next statement. Sent alone it
-costs a full client-server round trip, about as much as the query it serves. So the
-wrapper only *records* the statement (:attr:`SearchPathState.pending`) when a cursor is
-created, and the connection's cursor class sends it in front of the next statement, in
-the same message: ``SET search_path = "t1", "public"; SELECT ...``. PostgreSQL runs both;
-the cursor then steps past the ``SET``'s empty result (``nextset()``), so callers see
-exactly the results, ``rowcount`` and ``description`` of their own statement.
+Behind a transaction pooler (PgBouncer ``pool_mode = transaction``, RDS Proxy, pgcat,
+Supavisor ...) each transaction - and each statement in autocommit mode - may run on a
+different server connection, one whose search path another client set. Remembering what
+*this* client connection was told is therefore not enough: the search path must be set
+inside every transaction that runs a statement. The cursor class built here does that
+without a round trip of its own: at the first statement of a transaction (and whenever the
+active schema changes inside one) it sends
 
-A two-statement message runs as one implicit transaction, and some statements refuse to
-(``VACUUM``, ``CREATE INDEX CONCURRENTLY``, ``CREATE DATABASE`` ...), while others must
-not be combined at all (``ROLLBACK TO SAVEPOINT`` would undo the ``SET`` sent with it).
-So only a plain ``str`` statement starting with ``SELECT``, ``INSERT``, ``UPDATE``,
-``DELETE`` or ``WITH``, on a client-side-binding cursor (Django's default; the simple
-query protocol accepts several statements) outside pipeline mode, carries the ``SET``.
-Everything else - other statements, ``executemany()``, ``copy()``, ``stream()``,
-server-side (named) cursors, server-side binding - gets the ``SET`` sent on its own first,
-exactly as before.
+    SELECT pg_catalog.set_config('search_path', <path>, false), <schema>::regnamespace; <statement>
 
-If the combined statement fails, PostgreSQL rolls the ``SET`` back with it (outside a
-transaction) or the transaction is aborted (inside one), so the connection forgets its
-search path and the next cursor sends it again.
+as one message. PostgreSQL runs a multi-statement message as one implicit transaction, so
+a pooler hands both to the same server connection. The ``regnamespace`` cast fails when the
+tenant's schema does not exist (deleted tenant, dropped schema): the statement never runs,
+and :class:`~pgschemas.core.exceptions.SchemaNotFound` is raised instead of the statement
+silently resolving its tables in ``public``. The cursor steps past the first result
+(``nextset()``), so callers see exactly the results, ``rowcount`` and ``description`` of
+their own statement.
+
+Statements that cannot share a message with it (the client is in pipeline mode, binary or
+server-side binding, ``executemany()``, ``copy()``, ``stream()``, server-side cursors, and
+statements that refuse a transaction block) get the ``SET`` on its own first. In
+autocommit mode the two are then wrapped in a short explicit transaction (``BEGIN``, set,
+statement, ``COMMIT``), which a pooler keeps on one server connection - except for the
+statements that refuse a transaction block (``VACUUM``, ``... CONCURRENTLY``, ``CREATE
+DATABASE``), which need session pooling or schema-qualified names behind a transaction
+pooler. ``PGSCHEMAS_PIGGYBACK_SEARCH_PATH = False`` sends every ``SET`` that way (the plain
+path: correct everywhere, two to three more round trips per transaction).
 """
 
 from __future__ import annotations
 
 import functools
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from psycopg import ClientCursor, pq, sql
+from psycopg import ClientCursor, errors, pq, sql
+
+from ..activation import get_current_schema
+from ..config import PUBLIC_KEY, get_config
+from ..exceptions import SchemaNotFound
 
 logger = logging.getLogger("pgschemas.core.postgresql")
 
 #: Attribute of the psycopg connection pointing at its wrapper's :class:`SearchPathState`.
 STATE_ATTR = "_pgschemas_search_path_state"
-#: Statements that may carry the ``SET`` in front of them (see the module docstring).
-_COMBINABLE = ("SELECT", "INSERT", "UPDATE", "DELETE", "WITH")
+_IDLE = pq.TransactionStatus.IDLE
 _INERROR = pq.TransactionStatus.INERROR
 _PIPELINE_OFF = pq.PipelineStatus.OFF
+
+#: First words of statements that end, start or roll back (part of) a transaction: they
+#: never carry the ``SET`` and the path is unknown after them.
+_CONTROL = frozenset(
+    {"BEGIN", "START", "COMMIT", "END", "ROLLBACK", "ABORT", "SAVEPOINT", "RELEASE", "PREPARE"}
+)
+#: First words of statements that may refuse a transaction block (``VACUUM``, ``CREATE
+#: DATABASE``, ``... CONCURRENTLY``): the ``SET`` goes on its own, outside any block.
+_OUTSIDE_BLOCK = frozenset({"VACUUM", "DISCARD"})
+#: ... and those that do when one of these words follows their first word.
+_OUTSIDE_BLOCK_FIRST = frozenset({"CREATE", "DROP", "ALTER", "REINDEX"})
+_OUTSIDE_BLOCK_WORDS = frozenset(
+    {"DATABASE", "TABLESPACE", "CONCURRENTLY", "SYSTEM", "SUBSCRIPTION"}
+)
 
 
 @dataclass(frozen=True, slots=True)
 class SetStatement:
-    """``SET search_path`` for one path, rendered once and reused."""
+    """The statement setting one search path (and checking its schema), rendered once."""
 
     path: tuple[str, ...]
-    #: ``SET search_path = "t1", "public"``
+    #: ``SELECT pg_catalog.set_config('search_path', ...), ...::regnamespace``
     text: str
     #: ``text + "; "``: what is put in front of a statement.
     prefix: str
@@ -60,16 +85,23 @@ _MAX_STATEMENTS = 8192
 
 
 def set_statement(path: tuple[str, ...], connection: Any) -> SetStatement:
-    """The rendered ``SET`` for ``path``, identifiers quoted by psycopg (cached per path).
+    """The rendered statement for ``path`` (cached per path).
 
-    ``connection`` (psycopg) is the quoting context; Django's connections are all UTF-8,
-    so the text does not depend on which one renders it.
+    Names reach PostgreSQL as string literals and are quoted there (``quote_ident``), so
+    ``SHOW search_path`` reads as if ``SET search_path`` had been used. The first schema is
+    checked to exist unless it is ``public``. ``connection`` (psycopg) is the quoting
+    context; Django's connections are all UTF-8, so the text does not depend on it.
     """
     statement = _statements.get(path)
     if statement is None:
-        composed = sql.SQL("SET search_path = {}").format(
-            sql.SQL(", ").join(sql.Identifier(name) for name in path)
+        quoted = sql.SQL(" || ', ' || ").join(
+            sql.SQL("pg_catalog.quote_ident({})").format(sql.Literal(name)) for name in path
         )
+        composed = sql.SQL("SELECT pg_catalog.set_config('search_path', {}, false)").format(quoted)
+        if path[0] != PUBLIC_KEY:
+            composed += sql.SQL(", pg_catalog.quote_ident({})::pg_catalog.regnamespace").format(
+                sql.Literal(path[0])
+            )
         text = composed.as_string(connection)
         prefix = f"{text}; "
         statement = SetStatement(path, text, prefix, prefix.replace("%", "%%"))
@@ -79,20 +111,36 @@ def set_statement(path: tuple[str, ...], connection: Any) -> SetStatement:
     return statement
 
 
+def search_path_for(schema_name: str) -> tuple[str, ...]:
+    """The search path for a schema, without duplicates, ``public`` last."""
+    return _search_path(schema_name, get_config().extra_search_paths)
+
+
+@functools.lru_cache(maxsize=8192)
+def _search_path(schema_name: str, extra: tuple[str, ...]) -> tuple[str, ...]:
+    # Called for every statement: cached so the steady state is one dict lookup.
+    path: list[str] = [schema_name]
+    for name in (*extra, PUBLIC_KEY):
+        if name not in path:
+            path.append(name)
+    return tuple(path)
+
+
 class SearchPathState:
     """What one Django connection knows about its server's search path.
 
-    ``known``: the path the server has, or will have once ``pending`` is sent (None:
-    unknown, send it again). ``pending``: the ``SET`` to send before the next statement.
-    ``sets``: how many ``SET`` statements were sent (``connection.pgschemas_search_path_sets``).
+    ``known``: the path set inside the *current* transaction (None: unknown; a statement
+    that starts a new transaction always sends it). ``piggyback``: send the ``SET`` in the
+    statement's message when possible. ``sets``: how many were sent
+    (``connection.pgschemas_search_path_sets``).
     """
 
-    __slots__ = ("alias", "known", "pending", "sets")
+    __slots__ = ("alias", "known", "piggyback", "sets")
 
-    def __init__(self, alias: str) -> None:
+    def __init__(self, alias: str, *, piggyback: bool = True) -> None:
         self.alias = alias
         self.known: tuple[str, ...] | None = None
-        self.pending: SetStatement | None = None
+        self.piggyback = piggyback
         self.sets = 0
 
     def forget(self) -> None:
@@ -100,44 +148,91 @@ class SearchPathState:
         self.known = None
 
     def sent(self, statement: SetStatement) -> None:
+        self.known = statement.path
         self.sets += 1
         if logger.isEnabledFor(logging.DEBUG):
-            logger.debug("%s (alias=%s)", statement.text, self.alias)
+            logger.debug("search_path = %s (alias=%s)", ", ".join(statement.path), self.alias)
+
+    def needed(self, connection: Any) -> SetStatement | None:
+        """The statement to send before the next one, or None when the server has it."""
+        status = connection.pgconn.transaction_status
+        if status == _IDLE:
+            # The next statement starts a transaction: on a pooled server connection, or
+            # after a commit, nothing we set earlier can be assumed.
+            self.known = None
+        elif status == _INERROR:
+            return None  # nothing runs; the rollback that must follow resets us
+        wanted = search_path_for(get_current_schema().schema_name)
+        if wanted == self.known:
+            return None
+        return set_statement(wanted, connection)
 
 
-def send_pending(connection: Any, state: SearchPathState | None = None) -> None:
-    """Send the pending ``SET`` of psycopg ``connection`` on its own, now (if any).
+def _missing_schema(error: errors.InvalidSchemaName, statement: SetStatement) -> bool:
+    """Whether ``error`` comes from our existence check rather than the user's statement."""
+    position = error.diag.statement_position
+    return position is None or int(position) <= len(statement.text)
 
-    ``state`` defaults to the one attached to the connection (see ``STATE_ATTR``).
-    """
-    if state is None:
-        state = getattr(connection, STATE_ATTR, None)
-    if state is None or state.pending is None:
-        return
-    statement, state.pending = state.pending, None
-    if connection.info.transaction_status == _INERROR:
-        # Nothing runs in an aborted transaction; the rollback that must follow resets us.
-        state.forget()
-        return
+
+def send_alone(connection: Any, state: SearchPathState, statement: SetStatement) -> None:
+    """Send ``statement`` in a message of its own, now (on a cursor that adds nothing)."""
     try:
-        with connection.cursor() as cursor:
+        with ClientCursor(connection) as cursor:
             cursor.execute(statement.text)
+    except errors.InvalidSchemaName as error:
+        state.forget()
+        raise SchemaNotFound(statement.path[0]) from error
     except BaseException:
         state.forget()
         raise
     state.sent(statement)
 
 
-def _combinable(query: Any) -> bool:
-    return type(query) is str and query.lstrip()[:6].upper().startswith(_COMBINABLE)
+@contextmanager
+def statement_scope(
+    connection: Any, state: SearchPathState, statement: SetStatement, *, block: bool = True
+) -> Iterator[None]:
+    """Set the path on its own, then run the block in the same transaction.
+
+    In autocommit mode at the start of a transaction the two are wrapped in an explicit
+    transaction so that a transaction pooler keeps them on one server connection
+    (``block=False`` for statements that refuse a transaction block).
+    """
+    if block and connection.autocommit and connection.pgconn.transaction_status == _IDLE:
+        with connection.transaction():
+            send_alone(connection, state, statement)
+            yield
+        state.forget()
+    else:
+        send_alone(connection, state, statement)
+        yield
+
+
+def _first_words(query: str) -> list[str]:
+    return [word.upper().rstrip(";") for word in query.lstrip().lstrip("(").split(None, 5)[:5]]
+
+
+def classify(query: Any) -> str:
+    """``"control"``, ``"outside"`` (refuses a block), ``"plain"`` (any other str), ``"other"``."""
+    if type(query) is not str:
+        return "other"
+    words = _first_words(query)
+    first = words[0] if words else ""
+    if first in _CONTROL:
+        return "control"
+    if first in _OUTSIDE_BLOCK or (
+        first in _OUTSIDE_BLOCK_FIRST and not _OUTSIDE_BLOCK_WORDS.isdisjoint(words[1:])
+    ):
+        return "outside"
+    return "plain"
 
 
 @functools.cache
 def search_path_cursor(base: type) -> type:
-    """``base`` (a psycopg cursor class) sending the pending ``SET`` with the next statement."""
+    """``base`` (a psycopg cursor class) setting the search path in every transaction."""
     if getattr(base, "pgschemas_search_path_cursor", False):
         return base
-    piggyback = issubclass(base, ClientCursor)
+    client_side = issubclass(base, ClientCursor)
 
     class SearchPathCursor(base):
         __slots__ = ("pgschemas_prefix",)
@@ -145,43 +240,78 @@ def search_path_cursor(base: type) -> type:
 
         def execute(self, query: Any, params: Any = None, **kwargs: Any) -> Any:
             connection = self.connection
-            state: SearchPathState | None = getattr(connection, STATE_ATTR, None)
             self.pgschemas_prefix = None
-            if state is None or state.pending is None:
+            state: SearchPathState | None = getattr(connection, STATE_ATTR, None)
+            statement = None if state is None else state.needed(connection)
+            if statement is None or state is None:
                 return super().execute(query, params, **kwargs)
+            if isinstance(query, sql.Composable):
+                query = query.as_string(connection)
+            kind = classify(query)
+            if kind == "control":
+                try:
+                    return super().execute(query, params, **kwargs)
+                finally:
+                    state.forget()
             if not (
-                piggyback
-                and _combinable(query)
+                kind == "plain"
+                and state.piggyback
+                and client_side
                 and not kwargs.get("binary")
                 and connection.pgconn.pipeline_status == _PIPELINE_OFF
             ):
-                send_pending(connection)
-                return super().execute(query, params, **kwargs)
-            statement, state.pending = state.pending, None
+                with statement_scope(connection, state, statement, block=kind != "outside"):
+                    return super().execute(query, params, **kwargs)
             prefix = statement.prefix if params is None else statement.escaped_prefix
             try:
                 super().execute(prefix + query, params, **kwargs)
+            except errors.InvalidSchemaName as error:
+                state.forget()
+                if _missing_schema(error, statement):
+                    raise SchemaNotFound(statement.path[0]) from error
+                raise
             except BaseException:
                 state.forget()
                 raise
-            finally:
-                state.sent(statement)
-            # Step past the SET's empty result: the caller sees its own statement's.
+            state.sent(statement)
+            # Step past set_config's row: the caller sees its own statement's results.
             self.nextset()
             self.pgschemas_prefix = statement.prefix
             return self
 
         def executemany(self, *args: Any, **kwargs: Any) -> Any:
-            send_pending(self.connection)
-            return super().executemany(*args, **kwargs)
+            connection = self.connection
+            state: SearchPathState | None = getattr(connection, STATE_ATTR, None)
+            statement = None if state is None else state.needed(connection)
+            if statement is None or state is None:
+                return super().executemany(*args, **kwargs)
+            with statement_scope(connection, state, statement):
+                return super().executemany(*args, **kwargs)
 
-        def copy(self, *args: Any, **kwargs: Any) -> Any:
-            send_pending(self.connection)
-            return super().copy(*args, **kwargs)
+        @contextmanager
+        def copy(self, *args: Any, **kwargs: Any) -> Iterator[Any]:
+            connection = self.connection
+            state: SearchPathState | None = getattr(connection, STATE_ATTR, None)
+            statement = None if state is None else state.needed(connection)
+            if statement is None or state is None:
+                with super().copy(*args, **kwargs) as copy:
+                    yield copy
+                return
+            with (
+                statement_scope(connection, state, statement),
+                super().copy(*args, **kwargs) as copy,
+            ):
+                yield copy
 
-        def stream(self, *args: Any, **kwargs: Any) -> Any:
-            send_pending(self.connection)
-            return super().stream(*args, **kwargs)
+        def stream(self, *args: Any, **kwargs: Any) -> Iterator[Any]:
+            connection = self.connection
+            state: SearchPathState | None = getattr(connection, STATE_ATTR, None)
+            statement = None if state is None else state.needed(connection)
+            if statement is None or state is None:
+                yield from super().stream(*args, **kwargs)
+                return
+            with statement_scope(connection, state, statement):
+                yield from super().stream(*args, **kwargs)
 
     SearchPathCursor.__name__ = SearchPathCursor.__qualname__ = f"SearchPath{base.__name__}"
     SearchPathCursor.__module__ = __name__
