@@ -44,6 +44,32 @@ def items(request: HttpRequest, urlconf: str) -> JsonResponse:
     return JsonResponse({"schema": get_current_schema().schema_name, "items": names})
 
 
+def pooled_items(request: HttpRequest, urlconf: str) -> JsonResponse:
+    """What the server says, outside and inside a transaction: its current schema and the
+    items it reads (behind a transaction pooler each may land on another server connection)."""
+    from django.db import connection, transaction
+
+    from tests.tenant_app.models import Item
+
+    def read() -> tuple[str, list[str]]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_schema()")
+            schema = cursor.fetchone()[0]
+        return schema, [item.name for item in Item.objects.order_by("name")]
+
+    autocommit = read()
+    with transaction.atomic():
+        atomic = read()
+        atomic_again = read()
+    return JsonResponse(
+        {
+            "schema": get_current_schema().schema_name,
+            "server": [autocommit[0], atomic[0], atomic_again[0]],
+            "items": [autocommit[1], atomic[1], atomic_again[1]],
+        }
+    )
+
+
 async def async_items(request: HttpRequest, urlconf: str) -> JsonResponse:
     from tests.tenant_app.models import Item
 
@@ -98,6 +124,7 @@ def patterns(name: str) -> list[Any]:
         path("ping/", ping, kwargs, name="ping"),
         path("items/", items, kwargs, name="items"),
         path("async-items/", async_items, kwargs, name="async-items"),
+        path("pooled-items/", pooled_items, kwargs, name="pooled-items"),
         path("stream/", stream, kwargs, name="stream"),
         path("boom/", boom, kwargs, name="boom"),
     ]

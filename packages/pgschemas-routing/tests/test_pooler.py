@@ -1,0 +1,199 @@
+"""Through a real PgBouncer in transaction pooling, no request ever sees another tenant.
+
+With one or two server connections shared by every client, each transaction (and each
+autocommit statement) lands on a server connection whose search path another client set.
+20 tenants, requests spread over all of them from threads, asyncio tasks, a real ASGI
+server (uvicorn) and a real WSGI server (gunicorn, threads): every answer must carry its
+own tenant's schema (as the server reports it) and items, and none may be a 500.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.asgi import get_asgi_application
+from django.db import connections
+from django.test import Client
+
+from pgschemas_devtools.pgbouncer import PgBouncer, PgBouncerUnavailable, find_pgbouncer
+from pgschemas_devtools.pgbouncer import start_pgbouncer
+from tests.asgi import asgi_get
+from tests.conftest import close_thread_connections
+from tests.test_real_servers import http_get, start_server
+
+TENANTS = 20
+
+Target = tuple[str, str, str]  # host, schema, item
+
+
+@pytest.fixture(params=[1, 2], ids=["pool-of-1", "pool-of-2"])
+def pooled(request: Any) -> Iterator[PgBouncer]:
+    """Every Django connection (all threads) goes through a fresh PgBouncer for the test."""
+    try:
+        find_pgbouncer()
+    except PgBouncerUnavailable as error:
+        print(f"\n[skip] {error}")
+        pytest.skip(str(error))
+    server_url = os.environ["DATABASE_URL"]
+    with start_pgbouncer(server_url, pool_size=request.param) as bouncer:
+        settings_dict = connections["default"].settings_dict  # shared by every thread
+        saved = {key: settings_dict.get(key) for key in ("HOST", "PORT")}
+        connections["default"].close()
+        settings_dict.update(HOST=bouncer.host, PORT=str(bouncer.port))
+        os.environ["DATABASE_URL"] = bouncer.url
+        try:
+            yield bouncer
+        finally:
+            os.environ["DATABASE_URL"] = server_url
+            connections["default"].close()
+            settings_dict.update(saved)
+
+
+def _world(committed_tenant: Any) -> list[Target]:
+    return [
+        (f"pool{i}.test.com", tenant.schema_name, f"pooled-{i}")
+        for i in range(TENANTS)
+        for tenant in [committed_tenant(domains=(f"pool{i}.test.com",), items=(f"pooled-{i}",))]
+    ]
+
+
+def _wrong(data: dict[str, Any], target: Target) -> list[str]:
+    """What in one answer is not its own tenant's (empty: all of it is)."""
+    _, schema, item = target
+    problems = []
+    if data["schema"] != schema:
+        problems.append(f"activated {data['schema']}")
+    problems += [f"server in {seen}" for seen in data["server"] if seen != schema]
+    problems += [f"read {names}" for names in data["items"] if names != [item]]
+    return problems
+
+
+def _summary(answers: list[tuple[int, list[str]]]) -> tuple[int, int, Counter[str]]:
+    errors = sum(1 for status, _ in answers if status != 200)
+    wrong = Counter(problem for _, problems in answers for problem in problems)
+    return errors, sum(1 for _, problems in answers if problems), wrong
+
+
+@pytest.mark.django_db(transaction=True)
+def test_threads_through_pgbouncer_see_only_their_tenant(
+    committed_tenant: Any, pooled: PgBouncer
+) -> None:
+    targets = _world(committed_tenant)
+
+    def worker(offset: int) -> list[tuple[int, list[str]]]:
+        client = Client()
+        answers = []
+        try:
+            for n in range(60):  # each thread walks over all tenants, from its own offset
+                target = targets[(offset + n) % TENANTS]
+                response = client.get("/pooled-items/", HTTP_HOST=target[0])
+                problems = _wrong(response.json(), target) if response.status_code == 200 else []
+                answers.append((response.status_code, problems))
+            return answers
+        finally:
+            close_thread_connections()
+
+    with ThreadPoolExecutor(8) as pool:
+        answers = [answer for batch in pool.map(worker, range(0, 40, 5)) for answer in batch]
+    errors, wrong, problems = _summary(answers)
+    print(f"\n[pgbouncer] threads: {len(answers)} answers, {wrong} wrong")
+    assert (len(answers), errors, wrong) == (480, 0, 0), problems.most_common(5)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_asyncio_tasks_through_pgbouncer_see_only_their_tenant(
+    committed_tenant: Any, pooled: PgBouncer
+) -> None:
+    targets = _world(committed_tenant)
+    app = get_asgi_application()
+
+    async def scenario() -> list[tuple[int, list[str]]]:
+        in_flight = asyncio.Semaphore(16)
+
+        async def one(target: Target) -> tuple[int, list[str]]:
+            async with in_flight:
+                response = await asgi_get(app, target[0], "/pooled-items/")
+            problems = _wrong(response.json(), target) if response.status == 200 else []
+            return response.status, problems
+
+        return list(await asyncio.gather(*(one(targets[n % TENANTS]) for n in range(400))))
+
+    try:
+        answers = asyncio.run(scenario())
+    finally:
+        close_thread_connections()
+    errors, wrong, problems = _summary(answers)
+    assert (len(answers), errors, wrong) == (400, 0, 0), problems.most_common(5)
+
+
+SERVERS = {
+    "uvicorn": [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "tests.server_app:asgi_application",
+        "--host=127.0.0.1",
+        "--port={port}",
+        "--lifespan=off",
+        "--log-level=warning",
+    ],
+    "gunicorn": [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "tests.server_app:wsgi_application",
+        "--bind=127.0.0.1:{port}",
+        "--workers=2",
+        "--threads=4",
+        "--worker-class=gthread",
+        "--log-level=warning",
+    ],
+}
+
+
+@pytest.mark.parametrize("server_name", sorted(SERVERS))
+@pytest.mark.django_db(transaction=True)
+def test_real_servers_through_pgbouncer_see_only_their_tenant(
+    committed_tenant: Any, pooled: PgBouncer, server_name: str, tmp_path: Path
+) -> None:
+    try:
+        __import__(server_name)
+    except ImportError:
+        print(f"\n[skip] {server_name} is not installed (pip install {server_name})")
+        pytest.skip(f"{server_name} is not installed")
+    targets = _world(committed_tenant)
+    stderr_path = tmp_path / f"{server_name}.stderr"
+    process, port = start_server(SERVERS[server_name], stderr_path)  # DATABASE_URL: pgbouncer
+    try:
+
+        def one(n: int) -> tuple[int, list[str]]:
+            target = targets[n % TENANTS]
+            status, body = http_get(port, target[0].encode(), "/pooled-items/")
+            if status != 200:
+                return status, []
+            import json
+
+            return status, _wrong(json.loads(body), target)
+
+        with ThreadPoolExecutor(12) as pool:
+            answers = list(pool.map(one, range(400)))
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    errors, wrong, problems = _summary(answers)
+    log = stderr_path.read_text(errors="replace")
+    assert (len(answers), errors, wrong) == (400, 0, 0), (problems.most_common(5), log[-3000:])
+    assert "Traceback" not in log, log
