@@ -21,7 +21,12 @@ INSTALLED_APPS = [
     "tests.kitchen_app",
 ]
 
+import os
+
 DATABASES = {"default": database_settings("pgschemas_clone")}
+if os.environ.get("PGSCHEMAS_CLONE_TEST_DB"):
+    # Subprocesses started by the tests (tests/interrupted.py) use the worker's test database.
+    DATABASES["default"]["NAME"] = os.environ["PGSCHEMAS_CLONE_TEST_DB"]
 DATABASE_ROUTERS = ["pgschemas.core.routers.TenantAppsRouter"]
 
 TENANTS = {
