@@ -5,6 +5,8 @@ many-to-many, unique/check constraints, partial and expression indexes, data mig
 ``kitchen_app`` creates every other object kind with RunSQL.
 """
 
+import os
+
 from pgschemas_devtools.database import database_settings
 
 SECRET_KEY = "pgschemas-clone-tests"
@@ -20,8 +22,6 @@ INSTALLED_APPS = [
     "tests.tenant_app",
     "tests.kitchen_app",
 ]
-
-import os
 
 DATABASES = {"default": database_settings("pgschemas_clone")}
 if os.environ.get("PGSCHEMAS_CLONE_TEST_DB"):
