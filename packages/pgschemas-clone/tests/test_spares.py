@@ -15,7 +15,7 @@ from django.core.management import CommandError, call_command
 from django.db import connections
 from django.test import override_settings
 
-from pgschemas.clone import clone_schema
+from pgschemas.clone import CloneError, clone_schema
 from pgschemas.clone.fingerprint import catalog_digest, schema_digest
 from pgschemas.clone.snapshot import diff_snapshots, schema_snapshot
 from pgschemas.clone.spares import SPARE_PREFIX, fill_spares, list_spares
@@ -210,6 +210,14 @@ def test_clonespares_command(spares):
     assert spares() == []
     with pytest.raises(CommandError, match="--count -1: expected a whole number >= 0"):
         call_command("clonespares", "--count", "-1")
+
+
+def test_no_spare_is_made_of_a_reference_that_is_not_ready(spares):
+    """A spare of a half-migrated reference would match its fingerprint: never make one."""
+    run(q("DELETE FROM {} WHERE app = 'kitchen_app'", ("sample", "django_migrations")))
+    with pytest.raises(CloneError, match="No spare clone was made: .* is behind its migrations"):
+        fill_spares()
+    assert spares() == []
 
 
 def test_clonespares_refuses_a_reference_that_is_not_ready(spares):
