@@ -51,7 +51,9 @@ def migrated() -> Iterator[list[str]]:
 def builds() -> list[str]:
     return [
         row[0]
-        for row in run("SELECT nspname FROM pg_namespace WHERE nspname LIKE %s", [BUILD_PREFIX + "%"])
+        for row in run(
+            "SELECT nspname FROM pg_namespace WHERE nspname LIKE %s", [BUILD_PREFIX + "%"]
+        )
     ]
 
 

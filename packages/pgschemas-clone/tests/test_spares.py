@@ -215,7 +215,7 @@ def test_clonespares_command(spares):
 def test_no_spare_is_made_of_a_reference_that_is_not_ready(spares):
     """A spare of a half-migrated reference would match its fingerprint: never make one."""
     run(q("DELETE FROM {} WHERE app = 'kitchen_app'", ("sample", "django_migrations")))
-    with pytest.raises(CloneError, match="No spare clone was made: .* is behind its migrations"):
+    with pytest.raises(CloneError, match=r"No spare clone was made: .* is behind its migrations"):
         fill_spares()
     assert spares() == []
 

@@ -27,7 +27,7 @@ logger = logging.getLogger("pgschemas.clone")
 
 
 class ReferenceNotReadyWarning(UserWarning):
-    """A tenant was migrated instead of cloned because the reference is missing or behind."""
+    """A tenant was migrated, not cloned: the reference is missing, half-built or behind."""
 
 
 class CloneProvisioner:
