@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from typing import Any
 
-from django.db import connection
+from django.db import connection, connections
 from psycopg import sql
 
 #: ``applied`` records when each migration ran: the one column allowed to differ.
@@ -31,3 +33,34 @@ def q(template: str, *names: str | tuple[str, ...]) -> sql.Composed:
 
 def schema_exists(schema_name: str) -> bool:
     return bool(run("SELECT 1 FROM pg_namespace WHERE nspname = %s", [schema_name]))
+
+
+def relations(schema_name: str) -> set[tuple[str, str]]:
+    """``(kind, name)`` of every table, view, sequence and index in the schema."""
+    return set(
+        run(
+            "SELECT c.relkind::text, c.relname FROM pg_class c "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = %s",
+            [schema_name],
+        )
+    )
+
+
+def elsewhere(function: Callable[[], Any]) -> Any:
+    """Run ``function`` in a thread, on its own connection, outside the test's transaction."""
+    outcome: dict[str, Any] = {}
+
+    def body() -> None:
+        try:
+            outcome["value"] = function()
+        except BaseException as exc:
+            outcome["error"] = exc
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=body)
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("value")

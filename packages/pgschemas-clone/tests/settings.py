@@ -5,6 +5,8 @@ many-to-many, unique/check constraints, partial and expression indexes, data mig
 ``kitchen_app`` creates every other object kind with RunSQL.
 """
 
+import os
+
 from pgschemas_devtools.database import database_settings
 
 SECRET_KEY = "pgschemas-clone-tests"
@@ -22,6 +24,9 @@ INSTALLED_APPS = [
 ]
 
 DATABASES = {"default": database_settings("pgschemas_clone")}
+if os.environ.get("PGSCHEMAS_CLONE_TEST_DB"):
+    # Subprocesses started by the tests (tests/interrupted.py) use the worker's test database.
+    DATABASES["default"]["NAME"] = os.environ["PGSCHEMAS_CLONE_TEST_DB"]
 DATABASE_ROUTERS = ["pgschemas.core.routers.TenantAppsRouter"]
 
 TENANTS = {

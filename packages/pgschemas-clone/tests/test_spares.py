@@ -15,7 +15,7 @@ from django.core.management import CommandError, call_command
 from django.db import connections
 from django.test import override_settings
 
-from pgschemas.clone import clone_schema
+from pgschemas.clone import CloneError, clone_schema
 from pgschemas.clone.fingerprint import catalog_digest, schema_digest
 from pgschemas.clone.snapshot import diff_snapshots, schema_snapshot
 from pgschemas.clone.spares import SPARE_PREFIX, fill_spares, list_spares
@@ -25,7 +25,7 @@ from pgschemas.core.migration import migrate_schema
 from pgschemas.core.schema import Schema
 from pgschemas.core.signals import dynamic_tenant_post_sync
 
-from .helpers import EXCLUDE, one, q, run, schema_exists
+from .helpers import EXCLUDE, elsewhere, one, q, run, schema_exists
 
 pytestmark = pytest.mark.django_db
 
@@ -212,16 +212,18 @@ def test_clonespares_command(spares):
         call_command("clonespares", "--count", "-1")
 
 
+def test_no_spare_is_made_of_a_reference_that_is_not_ready(spares):
+    """A spare of a half-migrated reference would match its fingerprint: never make one."""
+    run(q("DELETE FROM {} WHERE app = 'kitchen_app'", ("sample", "django_migrations")))
+    with pytest.raises(CloneError, match=r"No spare clone was made: .* is behind its migrations"):
+        fill_spares()
+    assert spares() == []
+
+
 def test_clonespares_refuses_a_reference_that_is_not_ready(spares):
     run(q("DELETE FROM {} WHERE app = 'kitchen_app'", ("sample", "django_migrations")))
-    from pgschemas.clone.reference import invalidate
-
-    invalidate()
-    try:
-        with pytest.raises(CommandError, match="is behind its migrations"):
-            call_command("clonespares")
-    finally:
-        invalidate()
+    with pytest.raises(CommandError, match="is behind its migrations"):
+        call_command("clonespares")
 
 
 @pytest.mark.parametrize(
@@ -246,26 +248,6 @@ def test_system_check_requires_a_reference_for_spares():
         'TENANTS["default"]["CLONE_SPARES"]=3 without a CLONE_REFERENCE: spares are clones '
         "of the reference."
     ]
-
-
-def elsewhere(function: Callable[[], Any]) -> Any:
-    """Run ``function`` in a thread, on its own connection, outside the test's transaction."""
-    outcome: dict[str, Any] = {}
-
-    def body() -> None:
-        try:
-            outcome["value"] = function()
-        except BaseException as exc:
-            outcome["error"] = exc
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=body)
-    thread.start()
-    thread.join()
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome.get("value")
 
 
 def test_concurrent_creations_never_share_a_spare(spares):

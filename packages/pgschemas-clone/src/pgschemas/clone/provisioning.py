@@ -1,8 +1,9 @@
 """The provisioner core asks when a tenant is created: clone the reference when it is ready.
 
-Registered in ``PgschemasCloneConfig.ready()``. It never clones a missing or outdated
-reference: it warns (``ReferenceNotReadyWarning`` and a log record) and lets core migrate
-the tenant instead, so a deploy that forgot ``createrefschema`` is slower, never wrong.
+Registered in ``PgschemasCloneConfig.ready()``. It never clones a missing, outdated or
+half-built reference (checked in the tenant's transaction, see :mod:`.reference`): it
+warns (``ReferenceNotReadyWarning`` and a log record) and lets core migrate the tenant
+instead, so a deploy that forgot ``createrefschema`` is slower, never wrong.
 With ``CLONE_SPARES`` set it first tries to rename a spare clone made ahead of time
 (:mod:`.spares`), and clones directly when no fresh spare is left.
 """
@@ -13,18 +14,20 @@ import logging
 import time
 import warnings
 
+from django.db import DatabaseError, transaction
+
 from pgschemas.core.config import get_config
 from pgschemas.core.schema import SchemaLike
 
-from .clone import clone_schema
-from .reference import reference_status
+from .clone import CloneError, clone_schema
+from .reference import ReferenceStatus, lock_reference, reference_status
 from .spares import configured_spares, take_spare
 
 logger = logging.getLogger("pgschemas.clone")
 
 
 class ReferenceNotReadyWarning(UserWarning):
-    """A tenant was migrated instead of cloned because the reference is missing or behind."""
+    """A tenant was migrated, not cloned: the reference is missing, half-built or behind."""
 
 
 class CloneProvisioner:
@@ -34,18 +37,41 @@ class CloneProvisioner:
         reference = get_config().clone_reference
         if not reference or tenant.schema_name == reference:
             return False
-        status = reference_status(reference, using=tenant.db_alias)
+        alias = tenant.db_alias
+        try:
+            # A savepoint inside tenant creation: a clone that fails leaves the tenant's
+            # transaction usable, so it can still be migrated.
+            with transaction.atomic(using=alias):
+                status = self._copy_if_ready(tenant, reference, verbosity=verbosity)
+        except (CloneError, DatabaseError):
+            # The reference vanished or changed under the copy (dropped in another
+            # connection between our check and our read): fall back like any reference
+            # that is not ready. A failure with a ready reference is a real error.
+            status = reference_status(reference, using=alias)
+            if status.ready:
+                raise
+        if status is None:
+            return True
+        _warn_migrated(tenant, status)
+        return False
+
+    def _copy_if_ready(
+        self, tenant: SchemaLike, reference: str, *, verbosity: int
+    ) -> ReferenceStatus | None:
+        """Copy the reference into the tenant; the reference's status if it is not ready.
+
+        The readiness check runs in the tenant's transaction, under the reference's shared
+        lock, right before the copy: what another process did to the reference a moment
+        ago counts, what this process saw earlier does not.
+        """
+        alias = tenant.db_alias
+        lock_reference(reference, using=alias)
+        status = reference_status(reference, using=alias)
         if not status.ready:
-            message = (
-                f"Tenant {tenant.schema_name!r} is provisioned with migrations: "
-                f"{status.describe()}."
-            )
-            logger.warning(message)
-            warnings.warn(message, ReferenceNotReadyWarning, stacklevel=2)
-            return False
+            return status
         if configured_spares():
             started = time.perf_counter()
-            spare = take_spare(tenant.schema_name, reference, using=tenant.db_alias)
+            spare = take_spare(tenant.schema_name, reference, using=alias)
             if spare is not None:
                 if verbosity >= 1:
                     logger.info(
@@ -55,13 +81,11 @@ class CloneProvisioner:
                         tenant.schema_name,
                         time.perf_counter() - started,
                     )
-                return True
-        result = clone_schema(
-            reference, tenant.schema_name, using=tenant.db_alias, create_schema=False
-        )
+                return None
+        result = clone_schema(reference, tenant.schema_name, using=alias, create_schema=False)
         if verbosity >= 1:
             logger.info("Cloned %r into %r in %.3fs", reference, tenant.schema_name, result.seconds)
-        return True
+        return None
 
     def __eq__(self, other: object) -> bool:
         # register_provisioner is idempotent per equal provisioner: one per process.
@@ -69,6 +93,12 @@ class CloneProvisioner:
 
     def __hash__(self) -> int:
         return hash(CloneProvisioner)
+
+
+def _warn_migrated(tenant: SchemaLike, status: ReferenceStatus) -> None:
+    message = f"Tenant {tenant.schema_name!r} is provisioned with migrations: {status.describe()}."
+    logger.warning(message)
+    warnings.warn(message, ReferenceNotReadyWarning, stacklevel=3)
 
 
 provisioner = CloneProvisioner()

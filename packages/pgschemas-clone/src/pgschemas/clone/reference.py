@@ -1,30 +1,32 @@
-"""Is the clone reference there and fully migrated? Answered cheaply, cached per process.
+"""Is the clone reference there and fully migrated? Asked of the database every time.
 
 A reference is ready when its schema exists and its ``django_migrations`` holds every leaf
 of the migration graph (Django records a migration in every schema it runs on, including
 those of apps the router keeps out, so "all leaves applied" is exactly "``migrate`` has
-nothing left to do"). The graph comes from core's process-wide cache; the check itself is
-one query. A positive answer is cached until migrations run in this process (core's
-``schema_post_migration`` or Django's ``post_migrate`` signal) or :func:`invalidate` is called; a negative one is never
-cached, so a reference migrated by another process is picked up on the next tenant.
+nothing left to do"). A migration is recorded in the transaction that applies it, so a
+``migrate`` interrupted after any migration leaves a leaf unrecorded: a half-migrated
+reference is never ready. The graph comes from core's process-wide cache; the check
+itself is two small queries, made in the caller's transaction. Nothing is cached: another
+process may drop, rebuild or migrate the reference at any moment, and an answer one process
+saw earlier says nothing about the database now.
+
+:func:`lock_reference` serialises the two things that must not overlap: reading the
+reference to make a tenant (shared) and swapping a rebuilt reference in (exclusive).
 """
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import connections
-from django.db.models.signals import post_migrate
 from psycopg import sql
 
 from pgschemas.core.config import get_config
 from pgschemas.core.migration import CachedMigrationLoader
-from pgschemas.core.signals import schema_post_migration
 
-_lock = threading.Lock()
-_ready: set[tuple[str, str]] = set()
+#: First key of the advisory lock on the reference (the second is the name's hash): "pgrf".
+_LOCK_KEY = 0x70677266
 
 
 @dataclass(frozen=True)
@@ -72,8 +74,6 @@ def reference_status(
     if not name:
         raise LookupError('No clone reference: set TENANTS["default"]["CLONE_REFERENCE"].')
     alias = using or config.tenant_db_alias
-    if (alias, name) in _ready:
-        return ReferenceStatus(name, exists=True)
     with connections[alias].cursor() as cursor:
         cursor.execute(
             "SELECT pg_catalog.to_regclass(pg_catalog.quote_ident(n.nspname) || "
@@ -100,19 +100,25 @@ def reference_status(
             and not (leaf in replacements and set(replacements[leaf]) <= applied)
         )
     )
-    status = ReferenceStatus(name, exists=True, missing=missing)
-    if status.ready:
-        with _lock:
-            _ready.add((alias, name))
-    return status
+    return ReferenceStatus(name, exists=True, missing=missing)
+
+
+def lock_reference(schema_name: str, *, using: str, exclusive: bool = False) -> None:
+    """Hold the reference's advisory lock until the current transaction ends.
+
+    Tenant creation and spare cloning take it shared before checking the reference, so a
+    rebuilt reference (``createrefschema --recreate``, exclusive) is swapped in either
+    before they look or after they committed, never while they copy. Transaction-level
+    only, so it works through a transaction-pooling proxy (PgBouncer); outside a
+    transaction it would be released at once, so callers open one.
+    """
+    function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            f"SELECT pg_catalog.{function}(%s, pg_catalog.hashtext(%s))",
+            [_LOCK_KEY, schema_name],
+        )
 
 
 def invalidate(*_args: Any, **_kwargs: Any) -> None:
-    """Forget cached answers (migrations ran, the reference was recreated or dropped)."""
-    with _lock:
-        _ready.clear()
-
-
-schema_post_migration.connect(invalidate, dispatch_uid="pgschemas.clone.reference.invalidate")
-# `manage.py migrate` (Django's or pgschemas.commands') sends post_migrate when it ran.
-post_migrate.connect(invalidate, dispatch_uid="pgschemas.clone.reference.invalidate_post_migrate")
+    """Kept for compatibility: readiness is no longer cached, so there is nothing to forget."""

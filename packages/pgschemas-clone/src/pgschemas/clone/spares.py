@@ -42,6 +42,7 @@ from pgschemas.core.config import get_config
 from .clone import clone_schema
 from .fingerprint import schema_digest
 from .plan import CloneError, _qualified_reference
+from .reference import lock_reference, reference_status
 
 logger = logging.getLogger("pgschemas.clone")
 
@@ -169,7 +170,9 @@ def make_spare(reference: str, *, using: str | None = None) -> str | None:
 
     The fingerprint is taken before and after the clone, in the clone's transaction: equal
     fingerprints mean no change was committed to the reference while it was copied, so the
-    label describes exactly what the spare holds.
+    label describes exactly what the spare holds. A reference that is not ready (missing,
+    half-built, behind its migrations) raises :class:`CloneError`: spares are only ever made
+    of a complete reference.
     """
     made = _make(reference, using or get_config().tenant_db_alias, wanted=None)
     return made if isinstance(made, str) else None
@@ -189,12 +192,19 @@ def _make(reference: str, alias: str, *, wanted: int | None) -> str | object | N
     with transaction.atomic(using=alias):
         with _cursor(alias) as cursor:
             cursor.execute("SELECT pg_catalog.pg_advisory_xact_lock(%s, 0)", [_LOCK_KEY])
+        lock_reference(reference, using=alias)
         before = reference_digest(reference, using=alias)
         if before is None:
             raise CloneError(
                 f"Cannot make spare clones of {reference!r}: the schema does not exist. "
                 "Run `manage.py createrefschema` first."
             )
+        # Checked between the two fingerprints: when they match, the state that was found
+        # ready is the state that was copied. A spare of a half-migrated reference would
+        # match that reference's fingerprint, so it must never be made.
+        status = reference_status(reference, using=alias)
+        if not status.ready:
+            raise CloneError(f"No spare clone was made: {status.describe()}.")
         if wanted is not None:
             fresh = [
                 spare
@@ -295,8 +305,8 @@ def _fill(wanted: int, reference: str | None, alias: str) -> FillResult:
     return FillResult(tuple(created), tuple(dropped), tuple(fresh))
 
 
-def _rewrite_functions(cursor: Any, spare: str, tenant: str) -> None:
-    """Point function bodies that named the spare at the tenant (after the rename)."""
+def rewrite_function_bodies(cursor: Any, spare: str, tenant: str) -> None:
+    """Point function bodies that named schema ``spare`` at ``tenant`` (after a rename)."""
     cursor.execute(
         "SELECT pg_catalog.pg_get_functiondef(p.oid) FROM pg_catalog.pg_proc p "
         "JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace "
@@ -349,7 +359,7 @@ def take_spare(tenant_schema: str, reference: str, *, using: str) -> str | None:
                         .as_string(cursor.connection)
                     )
                     if spare.label.rewrite_functions:
-                        _rewrite_functions(cursor, name, tenant_schema)
+                        rewrite_function_bodies(cursor, name, tenant_schema)
             except (DatabaseError, psycopg.Error):
                 logger.exception(
                     "Could not turn spare %r into %r; cloning instead.", name, tenant_schema

@@ -12,7 +12,9 @@ from pgschemas.core.config import get_config
 from pgschemas.core.migration import migrate_schema
 from pgschemas.core.schema import get_static_schema
 
-from ...reference import invalidate, reference_status
+from ...plan import CloneError
+from ...rebuild import build_reference, drop_leftover_builds
+from ...reference import reference_status
 from ...spares import configured_spares, fill_spares
 
 
@@ -20,7 +22,8 @@ class Command(BaseCommand):
     help = (
         'Create the clone reference schema (TENANTS["default"]["CLONE_REFERENCE"]) and '
         "migrate it with the apps of TENANTS['default']. Safe to run again: an existing "
-        "reference is only migrated, unless --recreate drops it (and its data) first. "
+        "reference is only migrated, unless --recreate replaces it (and its data) with a new "
+        "one, built under a temporary name and swapped in once complete. "
         "With CLONE_SPARES set, also replaces stale spare clones and tops them up."
     )
 
@@ -28,7 +31,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--recreate",
             action="store_true",
-            help="Drop the reference schema (and everything loaded into it) and build it again.",
+            help=(
+                "Build the reference again (under a temporary name) and replace the existing "
+                "one, and everything loaded into it, once the new one is complete."
+            ),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -40,23 +46,34 @@ class Command(BaseCommand):
             )
         verbosity = options["verbosity"]
         schema = get_static_schema(reference)
+        alias = schema.db_alias
         started = time.perf_counter()
-        if options["recreate"] and ddl.schema_exists(reference, using=schema.db_alias):
-            ddl.drop_schema(reference, using=schema.db_alias)
-            if verbosity:
-                self.stdout.write(f"Dropped schema {reference!r}.")
-        invalidate()
-        ddl.create_schema(reference, using=schema.db_alias)
-        plan = migrate_schema(schema, verbosity=max(verbosity - 1, 0))
-        invalidate()
-        status = reference_status(reference, using=schema.db_alias)
-        if not status.ready:  # pragma: no cover - migrate_schema applies every leaf
+        leftovers = drop_leftover_builds(reference, using=alias)
+        if leftovers and verbosity:
+            self.stdout.write(
+                f"Dropped {len(leftovers)} unfinished build(s) of {reference!r} left by an "
+                f"interrupted run: {', '.join(leftovers)}."
+            )
+        if options["recreate"] or not ddl.schema_exists(reference, using=alias):
+            try:
+                built = build_reference(reference, using=alias, verbosity=max(verbosity - 1, 0))
+            except CloneError as exc:
+                raise CommandError(str(exc)) from exc
+            applied = built.applied
+            if built.replaced and verbosity:
+                self.stdout.write(
+                    f"Replaced schema {reference!r}: the previous one was dropped with its data."
+                )
+        else:
+            applied = len(migrate_schema(schema, verbosity=max(verbosity - 1, 0)))
+        status = reference_status(reference, using=alias)
+        if not status.ready:  # pragma: no cover - both paths apply every leaf
             raise CommandError(status.describe())
         if verbosity:
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Reference schema {reference!r} is ready "
-                    f"({len(plan)} migration(s) applied in {time.perf_counter() - started:.2f}s)."
+                    f"({applied} migration(s) applied in {time.perf_counter() - started:.2f}s)."
                 )
             )
         spares = configured_spares()
