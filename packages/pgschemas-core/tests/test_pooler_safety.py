@@ -83,9 +83,12 @@ def test_inside_a_transaction_the_path_is_sent_once_per_schema(blog_post: None) 
 
 def test_a_missing_schema_refuses_the_statement(transactional_db: Any) -> None:
     """PostgreSQL skips a missing schema in the search path; we refuse instead."""
-    with Schema("no_such_schema"), pytest.raises(SchemaNotFound) as raised:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT count(*) FROM django_migrations")  # exists in public
+    with (
+        Schema("no_such_schema"),
+        pytest.raises(SchemaNotFound) as raised,
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("SELECT count(*) FROM django_migrations")  # exists in public
     assert raised.value.schema_name == "no_such_schema"
     assert "no_such_schema" in str(raised.value)
     with Schema("no_such_schema"), pytest.raises(SchemaNotFound), transaction.atomic():
@@ -98,13 +101,15 @@ def test_a_missing_schema_refuses_the_statement(transactional_db: Any) -> None:
 def test_an_invalid_schema_error_of_the_statement_itself_is_not_ours(
     transactional_db: Any,
 ) -> None:
+    from django.db import ProgrammingError
     from psycopg.errors import InvalidSchemaName
 
-    from django.db import ProgrammingError
-
-    with get_static_schema("blog"), pytest.raises(ProgrammingError) as raised:
-        with connection.cursor() as cursor:
-            cursor.execute("CREATE TABLE no_such_schema.t (x int)")
+    with (
+        get_static_schema("blog"),
+        pytest.raises(ProgrammingError) as raised,
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("CREATE TABLE no_such_schema.t (x int)")
     assert not isinstance(raised.value, SchemaNotFound)
     assert isinstance(raised.value.__cause__, InvalidSchemaName)
 

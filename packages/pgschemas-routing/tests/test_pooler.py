@@ -24,8 +24,12 @@ from django.core.asgi import get_asgi_application
 from django.db import connections
 from django.test import Client
 
-from pgschemas_devtools.pgbouncer import PgBouncer, PgBouncerUnavailable, find_pgbouncer
-from pgschemas_devtools.pgbouncer import start_pgbouncer
+from pgschemas_devtools.pgbouncer import (
+    PgBouncer,
+    PgBouncerUnavailable,
+    find_pgbouncer,
+    start_pgbouncer,
+)
 from tests.asgi import asgi_get
 from tests.conftest import close_thread_connections
 from tests.test_real_servers import http_get, start_server
