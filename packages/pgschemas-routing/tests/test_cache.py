@@ -111,6 +111,31 @@ def test_tenant_deleted_by_another_process_is_404_not_500(committed_tenant: Any)
     assert get("elsewhere.test.com", "/items/").content.startswith(b"public-404:")
 
 
+def test_a_new_tenant_on_a_deleted_tenants_host_is_asked_for_again(
+    committed_tenant: Any,
+) -> None:
+    """Another process deleted a tenant and gave its host to a new one: this process, whose
+    cache still routes the host to the old tenant, never answers from it (nor from public):
+    the client is sent to ask again (307), and is then served by the new tenant."""
+    old = committed_tenant(domains=("reused.test.com",), items=("old",))
+    new = committed_tenant(items=("new",))
+    assert get("reused.test.com", "/items/").json()["items"] == ["old"]  # cached: old
+    with connection.cursor() as cursor:  # no signals reach this process
+        cursor.execute(
+            "UPDATE shared_app_domain SET tenant_id = %s WHERE tenant_id = %s", [new.pk, old.pk]
+        )
+        cursor.execute("DELETE FROM shared_app_tenant WHERE id = %s", [old.pk])
+    ddl.drop_schema(old.schema_name)
+    response = Client(raise_request_exception=False).post(
+        "/items/?page=2", {"field": "kept"}, HTTP_HOST="reused.test.com"
+    )
+    assert (response.status_code, response["Location"]) == (307, "/items/?page=2")
+    assert get("reused.test.com", "/items/").json() == {
+        "schema": new.schema_name,
+        "items": ["new"],
+    }
+
+
 @override_settings(PGSCHEMAS_ROUTING_CACHE_TIMEOUT=0.3)
 def test_other_processes_see_changes_within_the_timeout(make_tenant: Any) -> None:
     from tests.shared_app.models import Domain

@@ -201,3 +201,37 @@ def test_real_servers_through_pgbouncer_see_only_their_tenant(
     log = stderr_path.read_text(errors="replace")
     assert (len(answers), errors, wrong) == (400, 0, 0), (problems.most_common(5), log[-3000:])
     assert "Traceback" not in log, log
+
+
+@pytest.mark.parametrize("server_name", sorted(SERVERS))
+@pytest.mark.django_db(transaction=True)
+def test_a_tenant_deleted_here_is_404_in_the_server_process(
+    committed_tenant: Any, server_name: str, tmp_path: Path
+) -> None:
+    """The server process cached the tenant's route; the tenant is deleted in this one."""
+    import json
+
+    tenant = committed_tenant(domains=("gone.test.com",), items=("gone-item",))
+    other = committed_tenant(domains=("stays.test.com",), items=("stays-item",))
+    stderr_path = tmp_path / f"{server_name}.stderr"
+    process, port = start_server(SERVERS[server_name], stderr_path)
+    try:
+        for _ in range(4):  # every gunicorn worker process caches the route
+            status, body = http_get(port, b"gone.test.com", "/pooled-items/")
+            assert (status, json.loads(body)["schema"]) == (200, tenant.schema_name)
+        tenant.delete(force_drop=True)
+        for _ in range(4):
+            status, body = http_get(port, b"gone.test.com", "/pooled-items/")
+            assert status == 404, body[:300]
+            assert b"-item" not in body  # no tenant's rows, not even public's answer
+        status, body = http_get(port, b"stays.test.com", "/pooled-items/")
+        assert (status, json.loads(body)["items"][0]) == (200, ["stays-item"])
+        assert other.schema_name in body.decode()
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    assert "Traceback" not in stderr_path.read_text(errors="replace")

@@ -25,13 +25,21 @@ from typing import Any
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction, sync_to_async
 from django.core.exceptions import DisallowedHost, ImproperlyConfigured
 from django.core.handlers.exception import get_exception_response
-from django.http import FileResponse, Http404, HttpRequest, HttpResponsePermanentRedirect
+from django.db import DatabaseError
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
+)
 from django.http.request import split_domain_port
 from django.urls import get_resolver, get_urlconf, set_urlconf
 from django.utils.encoding import escape_uri_path, iri_to_uri
 
 from pgschemas.core.activation import override
 from pgschemas.core.exceptions import SchemaNotFound
+from pgschemas.core.schema import get_public_schema
 
 from . import cache, conf
 from .hosts import request_domain
@@ -226,14 +234,15 @@ class BaseRoutingMiddleware:
             request.urlconf = route.urlconf
         return None
 
-    def process_exception(self, request: HttpRequest, exception: Exception) -> None:
+    def process_exception(self, request: HttpRequest, exception: Exception) -> Any:
         """A query failed because the routed tenant's schema is gone: answer 404, not 500.
 
         The backend refuses every statement of a schema that does not exist
         (:class:`~pgschemas.core.exceptions.SchemaNotFound`), so a tenant deleted by another
         process is never served from ``public``. This happens only in a process whose cache
-        has not seen the deletion yet; the stale routes are dropped so the next request is
-        routed afresh.
+        has not seen the deletion yet: the stale routes are dropped, and when another
+        tenant has taken the request's host meanwhile the client is sent to ask again
+        (307 keeps the method and body); else 404.
         """
         tenant = getattr(request, "tenant", None)
         route = getattr(tenant, "routing", None)
@@ -242,7 +251,22 @@ class BaseRoutingMiddleware:
         if not route.is_dynamic or exception.schema_name != route.schema_name:
             return None
         cache.clear_local()
+        fresh = self._fresh_route(request)
+        if isinstance(fresh, Route) and fresh.schema_name != route.schema_name:
+            again = HttpResponseRedirect(request.get_full_path())
+            again.status_code = 307
+            return again
         raise Http404(f"Tenant {route.schema_name!r} no longer exists")
+
+    def _fresh_route(self, request: HttpRequest) -> Route | None:
+        """The request's route read again from the database (None when unknown)."""
+        try:
+            with override(get_public_schema()):
+                value = self.extract(request)
+                found = self.find(value, allow_db=True) if value is not None else None
+        except (DatabaseError, DisallowedHost):
+            return None  # e.g. an aborted request transaction: nothing safe to conclude
+        return found if isinstance(found, Route) else None
 
 
 class DomainRoutingMiddleware(BaseRoutingMiddleware):
