@@ -12,6 +12,15 @@ from tests.settings import *  # noqa: F403
 from tests.settings import DATABASES
 
 DATABASES = {"default": {**DATABASES["default"], "NAME": os.environ["PGSCHEMAS_ROUTING_SERVER_DB"]}}
+# Connection handling variants the pooler tests serve with (persistent, psycopg's pool).
+DATABASES["default"]["CONN_MAX_AGE"] = int(
+    os.environ.get("PGSCHEMAS_ROUTING_SERVER_CONN_MAX_AGE", "0")
+)
+if os.environ.get("PGSCHEMAS_ROUTING_SERVER_POOL"):
+    DATABASES["default"]["OPTIONS"] = {
+        **DATABASES["default"].get("OPTIONS", {}),
+        "pool": {"min_size": 1, "max_size": 4, "timeout": 30},
+    }
 ALLOWED_HOSTS = ["*"]
 LOGGING = {
     "version": 1,
