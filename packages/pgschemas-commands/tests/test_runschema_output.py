@@ -171,7 +171,7 @@ PSQL = shutil.which("psql")
 @pytest.mark.django_db(transaction=True)
 def test_dbshell_opens_in_the_tenants_search_path(committed_tenants: Any) -> None:
     committed_tenants("acme")
-    query = "SELECT current_schema() || ' ' || current_setting('application_name')"
+    query = "SELECT current_schema() || ' ' || current_setting('work_mem')"
     shell = manage(
         "runschema",
         "dbshell",
@@ -181,10 +181,10 @@ def test_dbshell_opens_in_the_tenants_search_path(committed_tenants: Any) -> Non
         "-At",
         "-c",
         query,
-        extra_env={"PGOPTIONS": "-c application_name=mine"},  # the user's options are kept
+        extra_env={"PGOPTIONS": "-c work_mem=7MB"},  # the user's options are kept
     )
     assert shell.returncode == 0, shell.stderr
-    assert shell.stdout == "acme mine\n"
+    assert shell.stdout == "acme 7MB\n"
     path = manage("runschema", "dbshell", "-s", "www", "--", "-At", "-c", "SHOW search_path")
     assert path.stdout == '"www", "public"\n', path.stderr
     public = manage("runschema", "dbshell", "-s", "public", "--", "-At", "-c", query)
