@@ -211,7 +211,7 @@ def test_missing_clone_reference_is_never_created() -> None:
         run("whereami", "-s", "sample")
     assert not ddl.schema_exists("sample")
     # Through a wildcard it is skipped, not failed.
-    out, err = run("whereami", "-s", ":static:")
+    _, err = run("whereami", "-s", ":static:")
     assert "skipped 1: sample" in err
     assert "run createrefschema first" in err
     assert not ddl.schema_exists("sample")

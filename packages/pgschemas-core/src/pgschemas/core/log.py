@@ -28,7 +28,7 @@ class SchemaContextFilter(logging.Filter):
             setattr(record, name, default)
         try:
             schema = get_current_schema()
-        except Exception:  # noqa: BLE001 - settings not ready yet: a log line must not fail
+        except Exception:  # settings not ready yet, for example: a log line must not fail
             return True
         domain = _text(getattr(schema, "domain", ""))
         record.schema_name = _text(schema.schema_name) or DEFAULTS["schema_name"]
