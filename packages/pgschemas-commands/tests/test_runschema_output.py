@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import json
 import os
+import pty
+import select
 import shutil
 import subprocess
 import sys
+import time
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -118,6 +121,33 @@ def test_dumpdata_redirected_to_a_file_from_the_command_line(
     assert loaded.stdout == "Installed 2 object(s) from 1 fixture(s)\n"
     with other:
         assert item_names() == ["chair", "table"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_schema_prompt_stays_out_of_redirected_stdout(tmp_path: Path) -> None:
+    # `runschema dumpdata blog_app > www.json` typed without -s, answered on the terminal.
+    primary, secondary = pty.openpty()
+    with (tmp_path / "www.json").open("w") as data:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "django", "runschema", "dumpdata", "blog_app"],
+            stdin=secondary,
+            stdout=data,
+            stderr=secondary,
+            cwd=PACKAGE_DIR,
+            env=env(),
+            close_fds=True,
+        )
+        os.close(secondary)
+        terminal = b""
+        deadline = time.monotonic() + 60
+        while b"Enter schema" not in terminal and time.monotonic() < deadline:
+            if select.select([primary], [], [], 0.5)[0]:
+                terminal += os.read(primary, 4096)
+        os.write(primary, b"www\n")
+        assert proc.wait(60) == 0
+    os.close(primary)
+    assert b"Choices: :all:, :static:, :dynamic:, public, www" in terminal
+    assert json.loads((tmp_path / "www.json").read_text()) == []
 
 
 # -- several schemas: prefixed lines, summary on stderr -----------------------------------
