@@ -69,16 +69,16 @@ def split_argv(parser: argparse.ArgumentParser, argv: Sequence[str]) -> tuple[li
         if token in actions and actions[token].nargs in ("+", "*"):
             # One value before the command name, every value up to the next option after
             # it; passed on as token=value so argparse cannot take the command name too.
-            values = tokens[index : index + 1]
+            values = [value for value in tokens[index : index + 1] if value != "--"]
             index += len(values)
             while command is not None and index < len(tokens):
                 if tokens[index].startswith("-"):
                     break
                 values.append(tokens[index])
                 index += 1
-            own.extend(f"{token}={value}" for value in values)
             if not values:
-                own.append(token)  # argparse reports the missing value
+                parser.error(f"argument {token}: expected at least one schema (a selector)")
+            own.extend(f"{token}={value}" for value in values)
             continue
         if token.startswith("--") and name in actions:
             own.append(token)
