@@ -38,8 +38,8 @@ def test_noop_migrate_skips_every_schema_with_a_constant_number_of_queries(
     for n in range(3):
         make_tenant(f"noop{n}")
     with CaptureQueriesContext(connection) as few:
-        out, _ = migrate()
-    assert out.strip().endswith("migrate: succeeded on 7 of 7 schemas.")
+        _, err = migrate()
+    assert err.strip().endswith("migrate: succeeded on 7 of 7 schemas.")
     for n in range(3, 13):
         make_tenant(f"noop{n}")
     with CaptureQueriesContext(connection) as more:
@@ -56,9 +56,9 @@ def test_plan_check_and_fake_on_pending_schemas(make_tenant: Any) -> None:
     assert "[www] No planned migration operations." in out
     assert "[one] No planned migration operations." in out
     with override_settings(MIGRATION_MODULES=V2):
-        out, _ = migrate("--plan", "-s", "one")
-        assert "[one] tenant_app.0002_unique_name" in out
-        assert "[one]     Create constraint item_name_unique on model item" in out
+        out, _ = migrate("--plan", "-s", "one")  # one schema: Django's output, unprefixed
+        assert "\ntenant_app.0002_unique_name\n" in out
+        assert "\n    Create constraint item_name_unique on model item\n" in out
         with pytest.raises(CommandError, match="failed on 1: one"):
             migrate("--check", "-s", ":dynamic:")
         assert "0002_unique_name" not in applied("one")
@@ -80,9 +80,9 @@ def test_app_label_and_migration_name_pass_through(make_tenant: Any) -> None:
 @pytest.mark.django_db
 def test_migrateschema_is_migrate(make_tenant: Any) -> None:
     make_tenant("one")
-    out = StringIO()
-    call_command("migrateschema", "-s", "one", stdout=out)
-    assert "migrate: succeeded on 1 of 1 schemas." in out.getvalue()
+    err = StringIO()
+    call_command("migrateschema", "-s", "one", "-v", "2", stdout=StringIO(), stderr=err)
+    assert "migrate: succeeded on 1 of 1 schemas (one)." in err.getvalue()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -120,4 +120,4 @@ def test_on_a_terminal_yes_runs_on_the_match(committed_tenants: Any) -> None:
     make_corp(committed_tenants)
     output = _pty_run(["runschema", "whereami", "-s", "acme"], "y", _env(), prompt=b"[y/N]")
     assert "Run whereami on acmecorp? [y/N]" in output
-    assert "[acmecorp] active=acmecorp dynamic" in output
+    assert "\nactive=acmecorp dynamic\n" in output  # one schema: unprefixed

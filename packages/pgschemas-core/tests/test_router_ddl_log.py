@@ -93,3 +93,60 @@ def test_log_filter_adds_schema_fields() -> None:
         record
     )
     assert formatted == "[blog:blog.test.com/sub] hello"
+
+
+#: A format using every attribute SchemaContextFilter documents.
+EVERY_ATTRIBUTE = "%(schema_name)s|%(domain)s|%(domain_url)s|%(folder)s|%(message)s"
+
+
+@pytest.fixture
+def schema_log() -> Any:
+    """A logger configured the way the docs show it, writing to a buffer."""
+    import io
+    import logging.config
+
+    buffer = io.StringIO()
+    logging.config.dictConfig(
+        {
+            "version": 1,
+            "disable_existing_loggers": False,
+            "filters": {"schema": {"()": "pgschemas.core.log.SchemaContextFilter"}},
+            "formatters": {"schema": {"format": EVERY_ATTRIBUTE}},
+            "handlers": {
+                "buffer": {
+                    "class": "logging.StreamHandler",
+                    "stream": buffer,
+                    "filters": ["schema"],
+                    "formatter": "schema",
+                }
+            },
+            "loggers": {"pgschemas.test.log": {"handlers": ["buffer"], "level": "INFO"}},
+        }
+    )
+    logger = logging.getLogger("pgschemas.test.log")
+    logger.propagate = False
+    yield logger, buffer
+    logger.handlers.clear()
+
+
+@pytest.mark.django_db
+def test_log_format_with_every_documented_attribute(schema_log: Any, make_tenant: Any) -> None:
+    logger, buffer = schema_log  # a record that fails to format is dropped by logging
+    logger.info("in public")
+    with get_static_schema("blog"):
+        logger.info("in a static tenant, no routing")
+    tenant = make_tenant("acme")
+    with tenant:
+        logger.info("in a dynamic tenant, no routing")
+    tenant.domain, tenant.folder = "acme.test.com", "shop"  # as routing sets them
+    with tenant:
+        logger.info("in a routed dynamic tenant")
+    with Schema("blog").routed("blog.test.com"):
+        logger.info("in a routed static tenant")
+    assert buffer.getvalue().splitlines() == [
+        "public||||in public",
+        "blog||||in a static tenant, no routing",
+        "acme||||in a dynamic tenant, no routing",
+        "acme|acme.test.com|acme.test.com|shop|in a routed dynamic tenant",
+        "blog|blog.test.com|blog.test.com||in a routed static tenant",
+    ]

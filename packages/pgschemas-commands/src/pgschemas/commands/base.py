@@ -5,8 +5,12 @@
 them into schemas, creates missing ones when allowed, runs a task per schema with an
 executor and ends with a summary. ``TenantCommand`` calls ``handle_tenant`` per schema.
 
-While a schema's task runs, ``self.stdout``/``self.stderr`` are that schema's prefixed
-streams (per thread), so ``self.stdout.write()`` in ``handle_tenant`` is safe in parallel.
+Output contract: a command's stdout is its data. When the selection is one schema,
+``self.stdout``/``self.stderr`` are the caller's streams, untouched, so the output is exactly
+what the command prints when run in that schema directly. When it is several schemas, they
+are per-thread streams prefixing every line with ``[schema_name] `` (safe in parallel).
+Everything this module adds - created schemas, failures, the summary, the schema prompt -
+goes to stderr.
 """
 
 from __future__ import annotations
@@ -25,8 +29,15 @@ from pgschemas.core import ddl
 from pgschemas.core.config import get_config
 from pgschemas.core.schema import SchemaLike
 
-from .executors import EXECUTORS, PARALLEL, SEQUENTIAL, RunReport, SchemaResult, SchemaRunner
-from .output import PrefixedStream
+from .executors import (
+    EXECUTORS,
+    PARALLEL,
+    SEQUENTIAL,
+    RunReport,
+    SchemaResult,
+    SchemaRunner,
+    TaskStream,
+)
 from .review import review_selection
 from .selectors import (
     WILDCARD_ALL,
@@ -154,17 +165,25 @@ WILDCARD_OF_FLAG = {
 }
 
 
+def _as_list(value: Any) -> list[str]:
+    """Selector values from the command line (a list) or ``call_command`` (a list or a str)."""
+    if not value:
+        return []
+    if isinstance(value, str):
+        return [value]
+    return [str(item) for item in value]
+
+
 def included_selectors(options: dict[str, Any]) -> list[str]:
     """``-s`` values plus the wildcards of ``-as``/``-ss``/``-ds``/``-ts``."""
-    schemas = options.get("schemas") or []
-    include = [schemas] if isinstance(schemas, str) else list(schemas)
+    include = _as_list(options.get("schemas"))
     include += [token for dest, token in WILDCARD_OF_FLAG.items() if options.get(dest)]
     return include
 
 
 def excluded_selectors(options: dict[str, Any]) -> list[str]:
-    excluded = options.get("excluded_schemas") or []
-    return [excluded] if isinstance(excluded, str) else list(excluded)
+    """``-x`` values."""
+    return _as_list(options.get("excluded_schemas"))
 
 
 def executor_name(options: dict[str, Any]) -> str:
@@ -221,7 +240,7 @@ class WrappedSchemaOption:
     def stderr(self, value: Any) -> None:
         self.__dict__["_pgs_stderr"] = value
 
-    def _bind_output(self, out: PrefixedStream | None, err: PrefixedStream | None) -> None:
+    def _bind_output(self, out: TaskStream | None, err: TaskStream | None) -> None:
         local = self._pgs_local()
         if out is None or err is None:
             local.stdout = local.stderr = None
@@ -265,10 +284,13 @@ class WrappedSchemaOption:
         names = list(catalog.by_name)
         shown = names[:30]
         more = f" ... and {len(names) - len(shown)} more" if len(names) > len(shown) else ""
-        self.stdout.write(f"Choices: {', '.join([*WILDCARDS, *shown])}{more}")
+        # On stderr, like every prompt of ours: stdout may be redirected to a data file.
+        self.stderr.write(f"Choices: {', '.join([*WILDCARDS, *shown])}{more}")
         while True:
+            self.stderr.write("Enter schema to run command (or a selector): ", ending="")
+            self.stderr.flush()
             try:
-                answer = input("Enter schema to run command (or a selector): ").strip()
+                answer = input().strip()
             except EOFError:
                 raise CommandError(f"No schema given. {how}") from None
             if not answer:
@@ -311,7 +333,7 @@ class WrappedSchemaOption:
             else:
                 ddl.create_schema(name, using=schema.db_alias)
                 if options.get("verbosity", 1) >= 1:
-                    self.stdout.write(f"Created missing schema {name!r} (empty).")
+                    self.stderr.write(f"[{name}] created missing schema {name!r} (empty)")
                 to_run.append(schema)
         for result in results.values():
             self.stderr.write(f"[{result.schema_name}] {result.status}: {result.message}")
@@ -342,6 +364,8 @@ class WrappedSchemaOption:
             task(current)
             return RunReport([SchemaResult(current.schema_name, "ok")])
         selection = selection or self.select_schemas(options)
+        # One schema: the command's output as it is. Several: every line says its schema.
+        self.prefix_output = len(selection.schemas) > 1
         if read_only is None:
             read_only = is_read_only(self)
         review_selection(
@@ -351,7 +375,7 @@ class WrappedSchemaOption:
         to_run, done = self.partition_up_to_date(to_run, options)
         pre.update(done)
 
-        def wrapped(schema: SchemaLike, out: PrefixedStream, err: PrefixedStream) -> Any:
+        def wrapped(schema: SchemaLike, out: TaskStream, err: TaskStream) -> Any:
             token = running_schema.set(schema)
             self._bind_output(out, err)
             try:
@@ -369,6 +393,7 @@ class WrappedSchemaOption:
             fail_fast=bool(options.get("fail_fast")),
             show_traceback=bool(options.get("traceback")),
             route_stdio=route_stdio,
+            prefix=self.prefix_output,
         )
         ran = {r.schema_name: r for r in runner.run(to_run, wrapped).results}
         report = RunReport(
@@ -378,11 +403,17 @@ class WrappedSchemaOption:
         return report
 
     def report(self, report: RunReport, what: str, options: dict[str, Any]) -> None:
+        """Raise on failure; else the summary on stderr (several schemas, or ``-v 2``)."""
         verbosity = options.get("verbosity", 1)
         if report.failed:
             raise CommandError(report.summary(what))
-        if verbosity >= 1 or report.skipped:
-            self.stdout.write(report.summary(what, verbose=verbosity >= 2))
+        several = len(report.results) > 1
+        if verbosity >= 2 or (verbosity >= 1 and (several or report.skipped)):
+            self.stderr.write(report.summary(what, verbose=verbosity >= 2))
+
+    def schema_line(self, schema_name: str, text: str) -> str:
+        """``text`` as a schema's run would print it: ``[schema] text`` when several run."""
+        return f"[{schema_name}] {text}" if getattr(self, "prefix_output", True) else text
 
 
 class TenantCommand(WrappedSchemaOption, BaseCommand):

@@ -1,9 +1,10 @@
 """Running one task per schema, one schema at a time or on several threads.
 
 Both executors activate the schema around the task (``with schema:``, so whatever was
-active before is active again afterwards), give the task output streams that prefix every
-line with the schema name, catch a failure, report it with its schema and go on with the
-remaining schemas - unless ``fail_fast`` is set: then the sequential executor stops at the
+active before is active again afterwards), give the task its output streams - the caller's
+own streams, untouched, when one schema runs; streams that prefix every line with the
+schema name when several do - catch a failure, report it on stderr with its schema and go
+on with the remaining schemas - unless ``fail_fast`` is set: then the sequential executor stops at the
 first failure and the parallel one starts no new schema (those already running finish).
 Schemas that were not run are reported as skipped.
 
@@ -34,8 +35,10 @@ SEQUENTIAL = "sequential"
 PARALLEL = "parallel"
 EXECUTORS = (SEQUENTIAL, PARALLEL)
 
+#: Where a schema's task writes: the caller's stream itself, or a prefixing one.
+TaskStream = PrefixedStream | IO[str]
 #: ``task(schema, stdout, stderr)``: run on one schema; raise to report a failure.
-Task = Callable[[SchemaLike, PrefixedStream, PrefixedStream], Any]
+Task = Callable[[SchemaLike, TaskStream, TaskStream], Any]
 
 
 @dataclass
@@ -114,7 +117,9 @@ class SchemaRunner:
         show_traceback: bool = False,
         route_stdio: bool = True,
         progress: bool | None = None,
+        prefix: bool = True,
     ) -> None:
+        """``prefix=False``: the task writes to ``stdout``/``stderr`` unchanged (one schema)."""
         if executor not in EXECUTORS:
             raise CommandError(
                 f"Unknown executor {executor!r}; choose one of: {', '.join(EXECUTORS)}."
@@ -125,6 +130,7 @@ class SchemaRunner:
         self.fail_fast = fail_fast
         self.show_traceback = show_traceback
         self.route_stdio = route_stdio
+        self.prefix = prefix
         self.progress_enabled = (
             progress if progress is not None else isatty(stdout) and isatty(stderr)
         )
@@ -186,10 +192,23 @@ class SchemaRunner:
         for thread in threads:
             thread.join()
 
+    def _streams(self, name: str) -> tuple[TaskStream, TaskStream]:
+        if not self.prefix:
+            return self.stdout, self.stderr
+        return (
+            PrefixedStream(self.stdout, name, self._bar),
+            PrefixedStream(self.stderr, name, self._bar),
+        )
+
+    def _notice(self, name: str, text: str) -> None:
+        """The runner's own line about a schema: on stderr, always ``[schema]``-prefixed."""
+        notice = PrefixedStream(self.stderr, name, self._bar)
+        notice.write(text + "\n")
+        notice.flush()
+
     def _run_one(self, schema: SchemaLike, task: Task, routed: RoutedStdio) -> SchemaResult:
         name = schema.schema_name
-        out = PrefixedStream(self.stdout, name, self._bar)
-        err = PrefixedStream(self.stderr, name, self._bar)
+        out, err = self._streams(name)
         routed.bind(out, err)
         try:
             with schema:
@@ -198,7 +217,8 @@ class SchemaRunner:
             message = describe_error(exc)
             if self.show_traceback:
                 err.write("".join(tb.format_exception(exc)))
-            err.write(f"error: {message}\n")
+            err.flush()
+            self._notice(name, f"error: {message}")
             result = SchemaResult(name, "failed", message)
             if self.fail_fast:
                 self._stop.set()

@@ -1,8 +1,9 @@
 """Output of commands that run on many schemas.
 
-Every line a schema's run writes is prefixed with ``[schema_name]`` - on a terminal, in a
-pipe, and in a ``stdout`` handed to ``call_command`` - so interleaved output of parallel runs
-stays readable. Writers are line-buffered per schema and serialised by one lock, so lines of
+When several schemas run, every line a schema's run writes is prefixed with
+``[schema_name]`` - on a terminal, in a pipe, and in a ``stdout`` handed to ``call_command``
+- so interleaved output of parallel runs stays readable. (One schema's run writes to the
+caller's streams directly: its stdout is data and stays exactly as the command prints it.) Writers are line-buffered per schema and serialised by one lock, so lines of
 two threads never mix. On a terminal a progress bar is drawn below the lines.
 """
 

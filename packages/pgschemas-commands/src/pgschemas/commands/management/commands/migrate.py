@@ -121,7 +121,7 @@ class Command(WrappedSchemaOption, django_migrate.Command):
                     if options.get("plan")
                     else "No migrations to apply."
                 )
-                self.stdout.write(f"[{name}] {message}")
+                self.stdout.write(self.schema_line(name, message))
         return to_run, done
 
     def migrate_one(

@@ -2,11 +2,20 @@
 
 runschema's own options (every option ``runschema -h`` lists) are recognised before and
 after the wrapped command's name; every other argument goes to the wrapped command
-unchanged and in order; after ``--`` everything goes to the wrapped command.
+unchanged and in order. A ``--`` before the command name ends runschema's options: the rest
+is the wrapped command line, name first. A ``--`` after the name ends them too and is passed
+on with the rest, so ``runschema dbshell -s acme -- -c "SELECT 1"`` is ``dbshell -- -c ...``.
 
 ``-s``/``-x`` take one value before the command name (``runschema -s www shell``) and, after
-it, every value up to the next option (``runschema flush -s www blog``, django-pgschemas'
-form).
+it, every value up to the next option or ``--`` (``runschema flush -s www blog``,
+django-pgschemas' form). So a wrapped command's positional arguments go before ``-s``
+(``runschema loaddata data.json -s acme``) or after a ``--`` (``runschema loaddata -s acme
+-- data.json``), which the wrapped command's parser reads as "only positionals follow".
+
+From ``call_command``, keyword options runschema does not have go to the wrapped command
+(``call_command("runschema", "dumpdata", schemas=["acme"], indent=2)``): once the parser
+has seen the command name, they are declared as runschema's stealth options, which is how
+``call_command`` lets options through.
 """
 
 from __future__ import annotations
@@ -15,15 +24,20 @@ import argparse
 import difflib
 import sys
 from collections.abc import Sequence
+from contextlib import nullcontext
 from typing import Any
 
 from django.core.management import get_commands, load_command_class
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from pgschemas.commands.base import WrappedSchemaOption, is_read_only
+from pgschemas.commands.client import client_in_schema
 
-#: Commands that talk to the terminal directly: run one schema at a time, stdio untouched.
+#: Commands that talk to the terminal directly: run one schema at a time, stdio untouched
+#: when on a terminal.
 CONSOLE_COMMANDS = frozenset({"shell", "dbshell"})
+#: Commands starting the database client, which must open in the schema's search path.
+CLIENT_COMMANDS = frozenset({"dbshell"})
 
 #: runschema options also handed to the wrapped command (when it has them).
 FORWARDED = ("verbosity", "no_color", "force_color", "traceback")
@@ -43,25 +57,28 @@ def split_argv(parser: argparse.ArgumentParser, argv: Sequence[str]) -> tuple[li
         token = tokens[index]
         index += 1
         if token == "--":
-            if command is None and index < len(tokens):
-                command = tokens[index]
-                index += 1
+            if command is None:
+                if index < len(tokens):
+                    command = tokens[index]
+                    index += 1
+            else:
+                wrapped.append(token)  # the wrapped command's own "--", as Django's dbshell wants
             wrapped.extend(tokens[index:])
             break
         name, eq, _value = token.partition("=")
         if token in actions and actions[token].nargs in ("+", "*"):
             # One value before the command name, every value up to the next option after
             # it; passed on as token=value so argparse cannot take the command name too.
-            values = tokens[index : index + 1]
+            values = [value for value in tokens[index : index + 1] if value != "--"]
             index += len(values)
             while command is not None and index < len(tokens):
                 if tokens[index].startswith("-"):
                     break
                 values.append(tokens[index])
                 index += 1
-            own.extend(f"{token}={value}" for value in values)
             if not values:
-                own.append(token)  # argparse reports the missing value
+                parser.error(f"argument {token}: expected at least one schema (a selector)")
+            own.extend(f"{token}={value}" for value in values)
             continue
         if token.startswith("--") and name in actions:
             own.append(token)
@@ -90,13 +107,41 @@ def split_argv(parser: argparse.ArgumentParser, argv: Sequence[str]) -> tuple[li
     return own, wrapped
 
 
+def load_command(name: str) -> BaseCommand:
+    """An instance of the command ``name``; a clear error (with suggestions) if unknown."""
+    commands = get_commands()
+    if name not in commands:
+        close = difflib.get_close_matches(name, list(commands), n=3)
+        hint = f" Did you mean: {', '.join(close)}?" if close else ""
+        raise CommandError(f"Unknown command: {name!r}.{hint}")
+    app_name = commands[name]
+    if isinstance(app_name, BaseCommand):
+        return app_name
+    return load_command_class(app_name, name)
+
+
+def option_names(parser: argparse.ArgumentParser) -> set[str]:
+    """Every keyword ``call_command`` accepts for ``parser``: dests and option spellings."""
+    names: set[str] = set()
+    for action in parser._actions:
+        names.add(action.dest)
+        if action.option_strings:
+            names.add(min(action.option_strings).lstrip("-").replace("-", "_"))
+    return names
+
+
 class RunSchemaParser(CommandParser):
     """Parses runschema's own options anywhere and keeps the rest for the wrapped command."""
+
+    #: The runschema command this parser belongs to (told which command it wraps).
+    pgschemas_command: Command | None = None
 
     def parse_args(self, args: Sequence[str] | None = None, namespace: Any = None) -> Any:
         own, wrapped = split_argv(self, sys.argv[2:] if args is None else args)
         result = super().parse_args(own, namespace)
         result.command_args = [*getattr(result, "command_args", []), *wrapped]
+        if self.pgschemas_command is not None:
+            self.pgschemas_command.accept_options_of(result.command_name, self)
         return result
 
 
@@ -106,6 +151,7 @@ class Command(WrappedSchemaOption, BaseCommand):
     def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> Any:
         parser = super().create_parser(prog_name, subcommand, **kwargs)
         parser.__class__ = RunSchemaParser  # same state, runschema's parse_args
+        parser.pgschemas_command = self
         # Options in the order the spec's usage text shows: Django's first, then ours.
         parser.formatter_class = argparse.HelpFormatter
         return parser
@@ -120,41 +166,54 @@ class Command(WrappedSchemaOption, BaseCommand):
             "with runschema's own options)",
         )
 
+    #: Keyword options of the wrapped command accepted from ``call_command`` (see
+    #: :meth:`accept_options_of`); ``call_command`` reads it after parsing.
+    stealth_options: tuple[str, ...] = ()
+    _wrapped_option_names: frozenset[str] = frozenset()
+
+    def accept_options_of(self, name: str, parser: argparse.ArgumentParser) -> None:
+        """Let ``call_command`` pass the options of the wrapped command ``name`` through."""
+        try:
+            wrapped = load_command(name).create_parser("manage.py", name)
+        except CommandError:
+            return  # handle() reports the unknown command
+        names = frozenset(option_names(wrapped) - option_names(parser))
+        self._wrapped_option_names = names
+        self.stealth_options = tuple(sorted(names))
+
     def handle(self, *args: Any, **options: Any) -> None:
         name: str = options["command_name"]
         wrapped_args: list[str] = [*options.get("command_args", []), *args]
-        commands = get_commands()
-        if name not in commands:
-            close = difflib.get_close_matches(name, list(commands), n=3)
-            hint = f" Did you mean: {', '.join(close)}?" if close else ""
-            raise CommandError(f"Unknown command: {name!r}.{hint}")
-        app_name = commands[name]
-        sample = (
-            app_name if isinstance(app_name, BaseCommand) else load_command_class(app_name, name)
-        )
+        sample = load_command(name)
         klass = type(sample)
         dests = {action.dest for action in sample.create_parser("manage.py", name)._actions}
         forwarded = {key: options[key] for key in FORWARDED if key in dests and key in options}
         if not options.get("interactive", True) and "interactive" in dests:
             forwarded["interactive"] = False
-        console = name in CONSOLE_COMMANDS and sys.stdin is not None and sys.stdin.isatty()
+        # Keyword options of the wrapped command given to call_command("runschema", ...).
+        forwarded.update(
+            {key: value for key, value in options.items() if key in self._wrapped_option_names}
+        )
+        console = name in CONSOLE_COMMANDS
+        on_terminal = console and sys.stdin is not None and sys.stdin.isatty()
 
         def task(schema: Any) -> None:
             from django.core.management import call_command
 
-            call_command(
-                klass(),
-                *wrapped_args,
-                stdout=self.stdout._out,
-                stderr=self.stderr._out,
-                **forwarded,
-            )
+            with client_in_schema(schema) if name in CLIENT_COMMANDS else nullcontext():
+                call_command(
+                    klass(),
+                    *wrapped_args,
+                    stdout=self.stdout._out,
+                    stderr=self.stderr._out,
+                    **forwarded,
+                )
 
         self.run_on_schemas(
             task,
             options,
             what=name,
             read_only=is_read_only(sample, name),
-            route_stdio=not console,
+            route_stdio=not on_terminal,
             executor="sequential" if console else None,
         )
