@@ -26,12 +26,14 @@ from psycopg import sql
 from pgschemas.core import ddl
 from pgschemas.core.migration import migrate_schema
 from pgschemas.core.schema import Schema
+from pgschemas.core.validation import owning_reserved_prefix
 
 from .plan import CloneError
 from .reference import lock_reference, reference_status
 from .spares import rewrite_function_bodies
 
-#: Builds in progress (or left by an interrupted run) are named this + 16 hex digits.
+#: Builds in progress (or left by an interrupted run) are named this + 16 hex digits; the
+#: prefix is reserved (registered in the app config), so no tenant can be named like a build.
 BUILD_PREFIX = "pgschemas_refbuild_"
 _BUILD_NAME = re.compile(re.escape(BUILD_PREFIX) + r"[0-9a-f]{16}")
 _LABEL_VERSION = 1
@@ -82,24 +84,26 @@ def list_builds(reference: str, *, using: str) -> list[str]:
 def drop_leftover_builds(reference: str, *, using: str) -> list[str]:
     """Drop the builds of ``reference`` that an interrupted ``createrefschema`` left."""
     leftovers = list_builds(reference, using=using)
-    for name in leftovers:
-        ddl.drop_schema(name, using=using)
+    with owning_reserved_prefix(BUILD_PREFIX):
+        for name in leftovers:
+            ddl.drop_schema(name, using=using)
     return leftovers
 
 
 def build_reference(reference: str, *, using: str, verbosity: int = 0) -> BuildResult:
     """Migrate a new reference under a temporary name, then swap it in (see module doc)."""
     build = BUILD_PREFIX + secrets.token_hex(8)
-    with transaction.atomic(using=using):
-        ddl.create_schema(build, using=using, if_not_exists=False)
-        with connections[using].cursor() as cursor:
-            cursor.execute(
-                sql.SQL("COMMENT ON SCHEMA {} IS {}")
-                .format(sql.Identifier(build), sql.Literal(_label(reference)))
-                .as_string(cursor.cursor.connection)
-            )
-    # A dynamic schema gets TENANTS["default"]["APPS"], exactly the reference's apps.
-    plan = migrate_schema(Schema(build, is_dynamic=True, alias=using), verbosity=verbosity)
+    with owning_reserved_prefix(BUILD_PREFIX):
+        with transaction.atomic(using=using):
+            ddl.create_schema(build, using=using, if_not_exists=False)
+            with connections[using].cursor() as cursor:
+                cursor.execute(
+                    sql.SQL("COMMENT ON SCHEMA {} IS {}")
+                    .format(sql.Identifier(build), sql.Literal(_label(reference)))
+                    .as_string(cursor.cursor.connection)
+                )
+        # A dynamic schema gets TENANTS["default"]["APPS"], exactly the reference's apps.
+        plan = migrate_schema(Schema(build, is_dynamic=True, alias=using), verbosity=verbosity)
     replaced = swap_in(build, reference, using=using)
     return BuildResult(applied=len(plan), replaced=replaced)
 
@@ -121,7 +125,7 @@ def swap_in(build: str, reference: str, *, using: str) -> bool:
         replaced = ddl.schema_exists(reference, using=using)
         if replaced:
             ddl.drop_schema(reference, using=using)
-        with connections[using].cursor() as cursor:
+        with owning_reserved_prefix(BUILD_PREFIX), connections[using].cursor() as cursor:
             cursor.execute(
                 sql.SQL(
                     "ALTER SCHEMA {build} RENAME TO {reference}; COMMENT ON SCHEMA {reference} IS NULL"

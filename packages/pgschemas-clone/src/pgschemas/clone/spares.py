@@ -38,6 +38,7 @@ from django.db import DatabaseError, connections, transaction
 from psycopg import sql
 
 from pgschemas.core.config import get_config
+from pgschemas.core.validation import owning_reserved_prefix
 
 from .clone import clone_schema
 from .fingerprint import schema_digest
@@ -46,7 +47,8 @@ from .reference import lock_reference, reference_status
 
 logger = logging.getLogger("pgschemas.clone")
 
-#: Spare schemas are named ``pgschemas_spare_`` + 16 hex digits.
+#: Spare schemas are named ``pgschemas_spare_`` + 16 hex digits. The prefix is reserved
+#: (registered in the app config): no tenant can be named like a spare and be taken for one.
 SPARE_PREFIX = "pgschemas_spare_"
 SETTING = "CLONE_SPARES"
 #: First key of the advisory locks that claim a spare (the second is the name's hash).
@@ -213,7 +215,8 @@ def _make(reference: str, alias: str, *, wanted: int | None) -> str | object | N
             ]
             if len(fresh) >= wanted:
                 return _ENOUGH
-        clone_schema(reference, name, using=alias)
+        with owning_reserved_prefix(SPARE_PREFIX):
+            clone_schema(reference, name, using=alias)
         if reference_digest(reference, using=alias) != before:
             transaction.set_rollback(True, using=alias)
             return None
@@ -245,7 +248,11 @@ def _claim(cursor: Any, name: str) -> bool:
 
 def _drop(name: str, *, using: str) -> bool:
     """Drop one spare unless another process holds it (it is being taken right now)."""
-    with transaction.atomic(using=using), _cursor(using) as cursor:
+    with (
+        owning_reserved_prefix(SPARE_PREFIX),
+        transaction.atomic(using=using),
+        _cursor(using) as cursor,
+    ):
         if not _claim(cursor, name):
             return False
         cursor.execute(

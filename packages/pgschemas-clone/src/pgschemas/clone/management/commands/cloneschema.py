@@ -18,7 +18,7 @@ from psycopg import sql
 from pgschemas.core import ddl
 from pgschemas.core.config import get_config
 from pgschemas.core.utils import get_domain_model, get_tenant_model
-from pgschemas.core.validation import InvalidSchemaName
+from pgschemas.core.validation import InvalidSchemaName, check_schema_name
 
 from ...clone import CloneError, clone_schema, plan_clone
 
@@ -94,6 +94,11 @@ class Command(BaseCommand):
         alias = options["database"] or get_config().tenant_db_alias
         if alias not in connections:
             raise CommandError(f"Unknown database alias {alias!r}.")
+        try:
+            # Before any question is asked: a name that can never be used ends the run now.
+            check_schema_name(destination)
+        except InvalidSchemaName as exc:
+            raise CommandError(str(exc)) from exc
         try:
             tenant_fields = dict(map(_pair, options["tenant_field"]))
             domain_fields = dict(map(_pair, options["domain_field"]))
