@@ -40,9 +40,17 @@ def redis_client() -> Any:
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
-    """The DatabaseCache table, in public (see tests/routers.py)."""
+    """The DatabaseCache table, in public (see tests/routers.py), and the tenants' (empty)
+    schemas: the backend refuses statements in a schema that does not exist."""
+    from pgschemas.core import ddl
+    from pgschemas.core.schema import get_static_schemas
+
     with django_db_blocker.unblock():
         call_command("createcachetable", verbosity=0)
+        names = [schema.schema_name for schema in get_static_schemas(include_public=False)]
+        for name in [*names, "customer1"]:  # customer1: the dynamic tenant of test_keys
+            if not ddl.schema_exists(name):
+                ddl.create_schema(name)
 
 
 @pytest.fixture(params=["default", "files", "db", "redis"])

@@ -110,9 +110,12 @@ def test_readiness_is_read_from_the_database_every_time():
 
 
 def test_system_check_warns_while_the_reference_is_behind():
-    assert [m.id for m in run_checks() if m.id.startswith("pgschemas.clone")] == []
+    """A database check: run by `check --database default` and `migrate`, like Django's."""
+    checked = ["default"]
+    assert [m.id for m in run_checks(databases=checked) if m.id.startswith("pgschemas.clone")] == []
     make_reference_behind()
-    messages = [m for m in run_checks() if m.id == "pgschemas.clone.W001"]
+    assert [m for m in run_checks() if m.id == "pgschemas.clone.W001"] == []  # no database asked
+    messages = [m for m in run_checks(databases=checked) if m.id == "pgschemas.clone.W001"]
     assert len(messages) == 1
     assert "kitchen_app.0002_inline_edges" in messages[0].msg
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.checks import CheckMessage, Error, Warning, register
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError
 
@@ -47,13 +47,18 @@ def check_spares_setting(
     return []
 
 
-def check_reference(app_configs: Iterable[Any] | None = None, **kwargs: Any) -> list[CheckMessage]:
+def check_reference(
+    app_configs: Iterable[Any] | None = None,
+    databases: Iterable[str] | None = None,
+    **kwargs: Any,
+) -> list[CheckMessage]:
     try:
-        reference = get_config().clone_reference
+        config = get_config()
+        reference = config.clone_reference
     except ImproperlyConfigured:
         return []  # TENANTS unusable: core's checks report it
-    if not reference:
-        return []
+    if not reference or config.tenant_db_alias not in (databases or ()):
+        return []  # like Django's database checks: only for the databases asked about
     try:
         status = reference_status(reference)
     except DatabaseError:
@@ -70,5 +75,6 @@ def check_reference(app_configs: Iterable[Any] | None = None, **kwargs: Any) -> 
     ]
 
 
-register(check_reference, "pgschemas")
+# It reads the database: run by `check --database default`, `migrate` and the test runner.
+register(check_reference, "pgschemas", Tags.database)
 register(check_spares_setting, "pgschemas")
