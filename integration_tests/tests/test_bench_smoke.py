@@ -3,6 +3,7 @@
 Benchmarks are never part of the test run; this runs ``scripts/bench --smoke`` (tiny N)
 against the test run's PostgreSQL so the suite cannot rot. The peers' virtualenvs are
 cached in ``.bench-results/venvs`` (git-ignored): the first run installs them from PyPI.
+When pgbouncer is installed, the routing rows through PgBouncer run too (``--pooler``).
 """
 
 from __future__ import annotations
@@ -13,13 +14,25 @@ import subprocess
 import sys
 from pathlib import Path
 
+from pgschemas_devtools.pgbouncer import PgBouncerUnavailable, find_pgbouncer
+
 ROOT = Path(__file__).resolve().parents[2]
 PEERS = ("ours", "pgs", "tenants")
+
+
+def _pooler_args() -> list[str]:
+    try:
+        find_pgbouncer()
+    except PgBouncerUnavailable as exc:
+        print(f"bench smoke without --pooler: {exc}")
+        return []
+    return ["--pooler", "pgbouncer", "--pool-size", "2"]
 
 
 def test_bench_smoke_fills_every_column(tmp_path: Path) -> None:
     url = os.environ.get("DATABASE_URL", "")
     assert url, "the pgschemas-devtools pytest plugin exports DATABASE_URL for every suite"
+    pooler = _pooler_args()
     proc = subprocess.run(
         [
             sys.executable,
@@ -29,6 +42,7 @@ def test_bench_smoke_fills_every_column(tmp_path: Path) -> None:
             str(tmp_path),
             "--venvs",
             str(ROOT / ".bench-results" / "venvs"),
+            *pooler,
         ],
         env={**os.environ, "DATABASE_URL": url},
         capture_output=True,
@@ -51,8 +65,20 @@ def test_bench_smoke_fills_every_column(tmp_path: Path) -> None:
         "routing.overhead_us",
         "routing.queries",
         "routing.sets",
+        "routing.one_tenant.us_per_request",
+        "routing.one_tenant.sets",
     }
+    if pooler:
+        expected |= {
+            "routing.pgbouncer.us_per_request",
+            "routing.pgbouncer.sets",
+            "routing.pgbouncer.one_tenant.us_per_request",
+        }
     assert expected <= set(rows), sorted(rows)
+    # Through PgBouncer the peers' wrong answers are counted (they keep the search path per
+    # session); ours keeps it per transaction and must never answer another tenant's data.
+    wrong = {rows.pop(r)["cells"]["ours"]["median"] for r in list(rows) if "wrong_answers" in r}
+    assert wrong == ({0} if pooler else set()), wrong
     # Spare clones are ours alone: the peers' cells say they have no equivalent.
     only_ours = {"create.spare.small", "spare.make.small"}
     for row_id in only_ours:
@@ -70,6 +96,9 @@ def test_bench_smoke_fills_every_column(tmp_path: Path) -> None:
         assert rows[row_id]["cells"]["plain"]["status"] == "ok", row_id
     # Every peer routed its requests with at most a couple of statements besides the view's.
     assert rows["routing.queries"]["cells"]["plain"]["median"] == 1
+    # Ours sets the search path in every transaction: once per request, also when every
+    # request goes to the same tenant.
+    assert rows["routing.one_tenant.sets"]["cells"]["ours"]["median"] == 1
     # The pending migration really reached every tenant schema (checked by the driver,
     # which reports an error otherwise) and the run says what it ran on.
     assert result["meta"]["versions"]["pgs"]["django-pgschemas"] == "1.3.2"

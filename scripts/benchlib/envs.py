@@ -5,6 +5,9 @@
   its measurements report "not available yet"), plus ``scripts/devtools`` for the
   embedded PostgreSQL. Plain Django (the floor) also runs in this venv.
 - ``pgs``: django-pgschemas from PyPI, pinned. ``tenants``: django-tenants, pinned.
+- ``baseline`` (only with ``--baseline DIR``): editable installs of the ``packages/*`` of
+  another checkout of this repository (e.g. an older commit), run with ``projects/ours``:
+  ours before and after a change, interleaved in the same run.
 
 Every venv gets the same Django and psycopg, and the same Python (django-pgschemas 1.3.2
 needs Python 3.12+). A stamp file skips the install when nothing changed.
@@ -32,6 +35,8 @@ LABELS = {
     "tenants": "django-tenants 4.0.1",
     "plain": "plain Django (no tenancy)",
 }
+#: Meta-packages (the ``django_pgschemas`` aliases), under their current and former name.
+META_PACKAGES = ("pgschemas", "django-pgschemas")
 
 
 def log(message: str) -> None:
@@ -73,32 +78,35 @@ def _pip(venv: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def _our_packages() -> list[Path]:
+def _our_packages(root: Path = ROOT) -> list[Path]:
     found = []
-    for pyproject in sorted((ROOT / "packages").glob("*/pyproject.toml")):
+    for pyproject in sorted((root / "packages").glob("*/pyproject.toml")):
         package = pyproject.parent
-        if package.name == "pgschemas":
+        if package.name in META_PACKAGES:
             continue  # the meta-package (django_pgschemas aliases): nothing the bench uses
         if (package / "src").is_dir():
             found.append(package)
     return found
 
 
-def _stamp(venv_name: str, python: str) -> str:
-    lines = [python, DJANGO, PSYCOPG, *PINS.get(venv_name, [])]
-    if venv_name == "ours":
-        for package in _our_packages():
+def _stamp(venv_name: str, python: str, root: Path) -> str:
+    lines = [python, DJANGO, PSYCOPG, *PINS.get(venv_name, []), str(root)]
+    if venv_name in ("ours", "baseline"):
+        for package in _our_packages(root):
             pyproject = package / "pyproject.toml"
             lines.append(f"{package.name}:{pyproject.stat().st_mtime_ns}")
             lines += sorted(str(p.relative_to(package)) for p in (package / "src").rglob("*.py"))
     return "\n".join(lines) + "\n"
 
 
-def ensure(venvs: Path, name: str, python: str) -> dict[str, object]:
-    """Create or refresh venv ``name``; return what is installed in it."""
+def ensure(venvs: Path, name: str, python: str, root: Path = ROOT) -> dict[str, object]:
+    """Create or refresh venv ``name``; return what is installed in it.
+
+    ``root``: the checkout whose ``packages/*`` the ``ours``/``baseline`` venvs install.
+    """
     venv = venvs / name
     stamp_file = venv / ".bench-stamp"
-    stamp = _stamp(name, python)
+    stamp = _stamp(name, python, root)
     info: dict[str, object] = {"venv": str(venv)}
     if stamp_file.is_file() and stamp_file.read_text() == stamp:
         info["reused"] = True
@@ -119,7 +127,8 @@ def ensure(venvs: Path, name: str, python: str) -> dict[str, object]:
         result = _pip(venv, "-e", str(ROOT / "scripts" / "devtools"))
         if result.returncode != 0:
             raise SystemExit(f"bench: pip failed for scripts/devtools:\n{result.stderr}")
-        for package in _our_packages():
+    if name in ("ours", "baseline"):
+        for package in _our_packages(root):
             result = _pip(venv, "--no-deps", "-e", str(package))
             if result.returncode != 0:
                 skipped.append(package.name)

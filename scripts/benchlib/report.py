@@ -6,7 +6,7 @@ from typing import Any
 
 from .envs import LABELS
 
-PEERS = ("ours", "pgs", "tenants", "plain")
+PEERS = ("ours", "baseline", "pgs", "tenants", "plain")
 
 
 def _fmt(value: float) -> str:
@@ -41,13 +41,25 @@ def _ratio_text(value: float | None) -> str:
     return f"{value:.2f}x" if value >= 0.1 else f"{value:.3f}x"
 
 
+def _pooler_text(pooler: dict[str, Any] | None) -> str:
+    if not pooler:
+        return ""
+    return (
+        f' Rows marked "through PgBouncer": PgBouncer {pooler["version"]}, '
+        f"{pooler['pool_mode']} pooling, pool size {pooler['pool_size']}."
+    )
+
+
 def markdown(result: dict[str, Any]) -> str:
     meta = result["meta"]
+    labels = {**LABELS, **result.get("labels", {})}
     peers = [p for p in PEERS if any(p in row["cells"] for row in result["rows"])]
+    versus = ["pgs", "tenants", *(["baseline"] if "baseline" in peers else [])]
     lines = [
         f"Run `{meta['command']}` — {meta['mode']} mode, {meta['started']}, "
         f"{meta['cpus']} CPUs, PostgreSQL {meta['postgres']}, Python {meta['python']}, "
-        f"Django {meta['django']}; {meta['seconds']:.0f} s wall time.",
+        f"Django {meta['django']}; {meta['seconds']:.0f} s wall time."
+        + _pooler_text(meta.get("pooler")),
         "",
         "Cells: median (interquartile range) over the samples of the run; ratio = ours ÷ peer "
         "(below 1: ours is lower, i.e. faster or fewer queries).",
@@ -56,15 +68,16 @@ def markdown(result: dict[str, Any]) -> str:
     header = [
         "measurement",
         "unit",
-        *(LABELS[p] for p in peers),
+        *(labels[p] for p in peers),
         "ours ÷ django-pgschemas",
         "ours ÷ django-tenants",
+        *(["ours ÷ baseline"] if "baseline" in peers else []),
     ]
     lines.append("| " + " | ".join(header) + " |")
     lines.append("|" + "---|" * len(header))
     for row in result["rows"]:
         cells = [cell_text(row["cells"].get(p, {"status": "n/a"})) for p in peers]
-        ratios = [_ratio_text(row.get("ratios", {}).get(p)) for p in ("pgs", "tenants")]
+        ratios = [_ratio_text(row.get("ratios", {}).get(p)) for p in versus]
         lines.append("| " + " | ".join([row["title"], row["unit"], *cells, *ratios]) + " |")
     notes = result.get("notes", [])
     if notes:

@@ -3,6 +3,8 @@
 Each measurement is a loop ``for rep: for peer in (ours, pgs, tenants[, plain])``, every
 step a fresh driver process in that peer's venv, so slow drift of the machine hits every
 peer alike. Each (measurement, peer) has its own database on the one server of the run.
+Routing may also run through a PgBouncer of the run (``--pooler``) and for a second
+checkout of ours (``--baseline``); both are interleaved in the same loop.
 """
 
 from __future__ import annotations
@@ -52,6 +54,53 @@ MODES = {
 }
 
 
+@dataclass(frozen=True)
+class RoutingVariant:
+    """One way of sending the routing requests (row ids ``routing<key>.*``)."""
+
+    key: str  # "" for the first variant: its row ids are the historical ``routing.*``
+    title: str
+    database_url: str | None  # None: the run's server; else the run's PgBouncer
+    spread: int  # how many tenants the requests go to, round robin
+
+
+@dataclass
+class RoutingSamples:
+    """What the repetitions of one routing variant collected, per peer."""
+
+    answers: dict[str, dict[str, Any]]
+    samples: dict[str, list[float]]
+    queries: dict[str, list[float]]
+    sets: dict[str, list[float]]
+    messages: dict[str, list[float]]
+    wrong: dict[str, list[float]]
+    own_counter: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @classmethod
+    def empty(cls, peers: tuple[str, ...], ready: dict[str, dict[str, Any]]) -> RoutingSamples:
+        def lists() -> dict[str, list[float]]:
+            return {p: [] for p in peers}
+
+        return cls(dict(ready), lists(), lists(), lists(), lists(), lists())
+
+    def add(self, peer: str, answer: dict[str, Any]) -> None:
+        self.answers[peer] = answer
+        self.samples[peer] += answer.get("samples", [])
+        if "queries_per_request" in answer:
+            self.queries[peer].append(answer["queries_per_request"])
+            self.sets[peer].append(answer["sets_per_request"])
+            if "messages_per_request" in answer:
+                self.messages[peer].append(answer["messages_per_request"])
+        if "wrong_answers" in answer:
+            self.wrong[peer].append(answer["wrong_answers"])
+        own = answer.get("pgschemas_search_path_sets_per_request")
+        if own is not None:
+            counter = self.own_counter.setdefault(
+                peer, {"pgschemas_search_path_sets_per_request": []}
+            )
+            counter["pgschemas_search_path_sets_per_request"].append(own)
+
+
 @dataclass
 class Run:
     out: Path
@@ -61,6 +110,11 @@ class Run:
     seq: int = 0
     db_prefix: str = "bench_"
     databases: set[str] = field(default_factory=set)
+    #: PgBouncer (transaction pooling) in front of ``database_url``, when ``--pooler``.
+    pooler_url: str | None = None
+    pool_size: int = 0
+    #: Routing also measures the ``baseline`` peer (``--baseline DIR``).
+    baseline: bool = False
     rows: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -70,7 +124,7 @@ class Run:
         return self.out / "work" / peer
 
     def python(self, peer: str) -> str:
-        venv = "ours" if peer in ("ours", "plain") else peer
+        venv = "ours" if peer == "plain" else peer
         return str(self.venvs / venv / "bin" / "python")
 
     def drive(
@@ -84,8 +138,13 @@ class Run:
         clone: bool = False,
         spares: int = 0,
         timeout: float = 3600,
+        database_url: str | None = None,
     ) -> dict[str, Any]:
-        """Run one driver process; its JSON answer (or an error answer) comes back."""
+        """Run one driver process; its JSON answer (or an error answer) comes back.
+
+        ``database_url``: the server the driver connects to (default: the run's server;
+        the PgBouncer of the run for the pooled routing variants).
+        """
         self.seq += 1
         if db != "postgres":
             db = db.replace("bench_", self.db_prefix, 1)
@@ -98,7 +157,7 @@ class Run:
         }
         env = {
             **os.environ,
-            "DATABASE_URL": self.database_url,
+            "DATABASE_URL": database_url or self.database_url,
             "BENCH_DB_NAME": db,
             "BENCH_APPSET": appset,
             "BENCH_CLONE": "1" if clone else "0",
@@ -135,7 +194,8 @@ class Run:
             work = self.workdir(peer)
             if work.exists():
                 shutil.rmtree(work)
-            shutil.copytree(HERE / "projects" / peer, work)
+            project = "ours" if peer == "baseline" else peer
+            shutil.copytree(HERE / "projects" / project, work)
             shutil.copy(HERE / "projects" / "common" / "bench_common.py", work / "bench_common.py")
             workload.write(work)
             if peer != "plain":
@@ -175,7 +235,7 @@ class Run:
             cells[peer] = {"status": "n/a", "reason": reason}
         ours = cells.get("ours", {})
         ratios = {}
-        for peer in ("pgs", "tenants"):
+        for peer in ("pgs", "tenants", "baseline"):
             other = cells.get(peer, {})
             if ours.get("status") == "ok" and other.get("status") == "ok":
                 ratios[peer] = stats.ratio(ours["median"], other["median"])
@@ -354,10 +414,32 @@ class Run:
                     answers,
                 )
 
-    def measure_routing(self) -> None:
-        """Routed requests, round-robin over tenants; plain Django is the floor."""
+    def routing_variants(self) -> list[RoutingVariant]:
+        """Direct to the server, then (``--pooler``) the same through the run's PgBouncer."""
         m = self.mode
-        peers = (*TENANT_PEERS, "plain")
+        spread = f"{m.routing_requests} requests over {m.routing_tenants} tenants"
+        single = f"{m.routing_requests} requests, all to 1 tenant"
+        variants = [
+            RoutingVariant("", spread, None, m.routing_tenants),
+            RoutingVariant(".one_tenant", single, None, 1),
+        ]
+        if self.pooler_url:
+            via = ", through PgBouncer"  # pool mode and size: in the report's header
+            variants += [
+                RoutingVariant(".pgbouncer", spread + via, self.pooler_url, m.routing_tenants),
+                RoutingVariant(".pgbouncer.one_tenant", single + via, self.pooler_url, 1),
+            ]
+        return variants
+
+    def measure_routing(self) -> None:
+        """Routed requests, round-robin over tenants; plain Django is the floor.
+
+        Every variant (see :meth:`routing_variants`) of every peer runs once per repetition,
+        interleaved: ``for rep: for variant: for peer``.
+        """
+        m = self.mode
+        tenant_peers = (*TENANT_PEERS, "baseline") if self.baseline else TENANT_PEERS
+        peers = (*tenant_peers, "plain")
         db = {p: f"bench_{p}_routing" for p in peers}
         ready: dict[str, dict[str, Any]] = {}
         for peer in peers:
@@ -367,63 +449,94 @@ class Run:
                     peer, "populate", db[peer], {"n": m.routing_tenants}, appset="small"
                 )
             ready[peer] = answer
-        samples: dict[str, list[float]] = {p: [] for p in peers}
-        queries: dict[str, list[float]] = {p: [] for p in peers}
-        sets: dict[str, list[float]] = {p: [] for p in peers}
-        messages: dict[str, list[float]] = {p: [] for p in peers}
-        own_counter: dict[str, dict[str, Any]] = {}
-        answers = dict(ready)
-        params = {
-            "tenants": m.routing_tenants,
-            "requests": m.routing_requests,
-            "warmup": m.routing_warmup,
-        }
+        variants = self.routing_variants()
+        measured = {v.key: RoutingSamples.empty(peers, ready) for v in variants}
         for _ in range(m.routing_reps):
-            for peer in peers:
-                if answers[peer].get("error") or not answers[peer].get("available", True):
-                    continue
-                answer = self.drive(peer, "routing", db[peer], params, appset="small")
-                answers[peer] = answer
-                samples[peer] += answer.get("samples", [])
-                if "queries_per_request" in answer:
-                    queries[peer].append(answer["queries_per_request"])
-                    sets[peer].append(answer["sets_per_request"])
-                    if "messages_per_request" in answer:
-                        messages[peer].append(answer["messages_per_request"])
-                if "pgschemas_search_path_sets_per_request" in answer:
-                    own_counter.setdefault(peer, {"pgschemas_search_path_sets_per_request": []})[
-                        "pgschemas_search_path_sets_per_request"
-                    ].append(answer["pgschemas_search_path_sets_per_request"])
-        title = f"{m.routing_requests} requests over {m.routing_tenants} tenants"
+            for variant in variants:
+                got = measured[variant.key]
+                params = {
+                    "tenants": m.routing_tenants,
+                    "requests": m.routing_requests,
+                    "warmup": m.routing_warmup,
+                    "spread": variant.spread,
+                    # Through a transaction pooler the peers may answer with another
+                    # tenant's data: counted and reported, not an error.
+                    "tolerate_wrong": variant.database_url is not None,
+                }
+                for peer in peers:
+                    if got.answers[peer].get("error") or not got.answers[peer].get(
+                        "available", True
+                    ):
+                        continue
+                    answer = self.drive(
+                        peer,
+                        "routing",
+                        db[peer],
+                        params,
+                        appset="small",
+                        database_url=variant.database_url,
+                    )
+                    got.add(peer, answer)
+        for variant in variants:
+            self.add_routing_rows(variant, tenant_peers, measured[variant.key])
+
+    def add_routing_rows(
+        self, variant: RoutingVariant, tenant_peers: tuple[str, ...], got: RoutingSamples
+    ) -> None:
+        key = variant.key
+        answers = got.answers
+        suffix = f" ({variant.title})" if key else ""
         row = self.add_row(
-            "routing.us_per_request", f"request time ({title})", "µs", samples, answers
+            f"routing{key}.us_per_request",
+            f"request time ({variant.title})",
+            "µs",
+            got.samples,
+            answers,
         )
         plain = row["cells"].get("plain", {})
         overhead = {}
-        for peer in TENANT_PEERS:
-            if plain.get("status") == "ok" and samples[peer]:
-                overhead[peer] = [s - plain["median"] for s in samples[peer]]
+        for peer in tenant_peers:
+            if plain.get("status") == "ok" and got.samples[peer]:
+                overhead[peer] = [s - plain["median"] for s in got.samples[peer]]
         self.add_row(
-            "routing.overhead_us",
-            "routing overhead over plain Django",
+            f"routing{key}.overhead_us",
+            "routing overhead over plain Django" + suffix,
             "µs",
             overhead,
-            {p: answers[p] for p in TENANT_PEERS},
+            {p: answers[p] for p in tenant_peers},
             na={"plain": "the floor"},
         )
         self.add_row(
-            "routing.queries", "queries per request (all statements)", "queries", queries, answers
-        )
-        self.add_row(
-            "routing.sets", "SET search_path per request", "SETs", sets, answers, extra=own_counter
-        )
-        self.add_row(
-            "routing.messages",
-            "messages sent to PostgreSQL per request (round trips)",
-            "messages",
-            messages,
+            f"routing{key}.queries",
+            "queries per request (all statements)" + suffix,
+            "queries",
+            got.queries,
             answers,
         )
+        self.add_row(
+            f"routing{key}.sets",
+            "SET search_path per request" + suffix,
+            "SETs",
+            got.sets,
+            answers,
+            extra=got.own_counter,
+        )
+        self.add_row(
+            f"routing{key}.messages",
+            "messages sent to PostgreSQL per request (round trips)" + suffix,
+            "messages",
+            got.messages,
+            answers,
+        )
+        if variant.database_url is not None:
+            total = self.mode.routing_warmup + self.mode.routing_requests
+            self.add_row(
+                f"routing{key}.wrong_answers",
+                f"answers with another tenant's data (of {total} per run)" + suffix,
+                "answers",
+                got.wrong,
+                answers,
+            )
 
     def measure_scale(self) -> None:
         """N tenants by each peer's clone, then a no-op migrate and routed requests."""
