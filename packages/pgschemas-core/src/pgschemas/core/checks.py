@@ -347,9 +347,12 @@ def check_dynamic_tenant_names(
     """Tenant rows named like a static tenant or the clone reference (saved before the
     static tenant was added to settings, or written around ``TenantModel.save``).
 
-    Tagged ``database``: Django runs it only for commands that use the database
+    Tagged ``database``: it runs only for commands that ask for the tenant database
     (``migrate``, ``check --database default``), never on ``runserver``'s reloads.
     """
+    databases = kwargs.get("databases") or ()
+    if getattr(settings, "PGSCHEMAS_TENANT_DB_ALIAS", "default") not in databases:
+        return []  # like Django's own database checks: only when asked for the database
     tenants = getattr(settings, "TENANTS", None)
     if not isinstance(tenants, Mapping) or not all(isinstance(e, Mapping) for e in tenants.values()):
         return []  # check_tenants reports it
