@@ -34,8 +34,14 @@ def test_by_domain_and_folder_with_the_tenants_session(tenants: Any) -> None:
         "/ws/items/",
         [(b"host", b"tenant1.test.com"), (b"cookie", alice.encode())],
     )
-    assert (by_host["tenant"], by_host["schema"], by_host["user"]) == ("tenant1", "tenant1", "alice")
-    by_folder = async_to_sync(talk)(domain_application, "/client1/ws/async/", [(b"host", b"test.com")])
+    assert (by_host["tenant"], by_host["schema"], by_host["user"]) == (
+        "tenant1",
+        "tenant1",
+        "alice",
+    )
+    by_folder = async_to_sync(talk)(
+        domain_application, "/client1/ws/async/", [(b"host", b"test.com")]
+    )
     assert (by_folder["tenant"], by_folder["schema"]) == ("client1", "client1")
     www = async_to_sync(talk)(domain_application, "/ws/www/", [(b"host", b"www.test.com")])
     assert www["tenant"] == "www"

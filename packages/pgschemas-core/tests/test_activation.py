@@ -5,10 +5,9 @@ import threading
 
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
-
-from pgschemas.core import Schema, SchemaDescriptor, activate, deactivate, get_current_schema
 from django.core.exceptions import ValidationError
 
+from pgschemas.core import Schema, SchemaDescriptor, activate, deactivate, get_current_schema
 from pgschemas.core.activation import override
 from pgschemas.core.routing_info import DomainInfo, HeadersInfo, SessionInfo
 from pgschemas.core.signals import schema_activated

@@ -102,7 +102,10 @@ def test_sessions_next_to_a_custom_user_models_app_is_valid() -> None:
     blog = {"APPS": ["tests.blog_app", "django.contrib.sessions"]}
     found = ids(TENANTS=tenants(blog=blog), AUTH_USER_MODEL="blog_app.Post")
     assert only(found, "pgschemas.E010") == []
-    default = {**settings.TENANTS["default"], "APPS": ["tests.tenant_app", "django.contrib.sessions"]}
+    default = {
+        **settings.TENANTS["default"],
+        "APPS": ["tests.tenant_app", "django.contrib.sessions"],
+    }
     found = ids(TENANTS=tenants(default=default), AUTH_USER_MODEL="blog_app.Post")
     assert only(found, "pgschemas.E010") == [
         "'django.contrib.sessions' is in TENANTS['default'][\"APPS\"] without "

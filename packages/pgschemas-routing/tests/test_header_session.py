@@ -41,7 +41,7 @@ def test_header_routing(make_tenant: Any) -> None:
 
 @override_settings(MIDDLEWARE=[HEADERS], PGSCHEMAS_TENANT_HEADER="")
 def test_an_empty_header_setting_is_refused_with_its_value() -> None:
-    with pytest.raises(ImproperlyConfigured, match="PGSCHEMAS_TENANT_HEADER.*set to ''"):
+    with pytest.raises(ImproperlyConfigured, match=r"PGSCHEMAS_TENANT_HEADER.*set to ''"):
         Client().get("/whoami/", HTTP_TENANT="www")
 
 

@@ -3,8 +3,6 @@ tenant instance per request built as ``from_db`` would, and the host settings ho
 
 from __future__ import annotations
 
-from pgschemas.routing.info import DomainInfo
-
 import tempfile
 from typing import Any
 
@@ -13,6 +11,8 @@ from django.db import connection
 from django.db.models.signals import post_init
 from django.test import Client, override_settings
 from psycopg import pq
+
+from pgschemas.routing.info import DomainInfo
 
 pytestmark = pytest.mark.django_db
 

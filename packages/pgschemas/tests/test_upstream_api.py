@@ -11,8 +11,7 @@ from django.core.checks import run_checks
 from django.test import override_settings
 
 import django_pgschemas
-from django_pgschemas import Schema, activate, deactivate, get_current_schema
-from django_pgschemas import utils
+from django_pgschemas import Schema, activate, deactivate, get_current_schema, utils
 from django_pgschemas.routing.info import DomainInfo, HeadersInfo, SessionInfo
 from django_pgschemas.schema import override
 
@@ -49,7 +48,9 @@ def test_upstream_check_ids_silence_the_same_condition() -> None:
     with override_settings(TENANTS=_contenttypes_in_www()):
         assert "pgschemas.E009" in {m.id for m in run_checks()}
     # django-pgschemas' documented tip for the same condition.
-    with override_settings(TENANTS=_contenttypes_in_www(), SILENCED_SYSTEM_CHECKS=["pgschemas.W002"]):
+    with override_settings(
+        TENANTS=_contenttypes_in_www(), SILENCED_SYSTEM_CHECKS=["pgschemas.W002"]
+    ):
         assert "pgschemas.E009" not in {m.id for m in run_checks()}
 
 

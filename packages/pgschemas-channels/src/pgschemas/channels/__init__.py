@@ -14,10 +14,10 @@ from .router import TenantProtocolRouter
 __all__ = [
     "DomainRoutingMiddleware",
     "HeadersRoutingMiddleware",
-    "TenantURLRouter",
     "TenantActivationMiddleware",
     "TenantAuthMiddlewareStack",
     "TenantProtocolRouter",
+    "TenantURLRouter",
     "__version__",
     "tenant_group_name",
 ]

@@ -354,7 +354,9 @@ def check_dynamic_tenant_names(
     if getattr(settings, "PGSCHEMAS_TENANT_DB_ALIAS", "default") not in databases:
         return []  # like Django's own database checks: only when asked for the database
     tenants = getattr(settings, "TENANTS", None)
-    if not isinstance(tenants, Mapping) or not all(isinstance(e, Mapping) for e in tenants.values()):
+    if not isinstance(tenants, Mapping) or not all(
+        isinstance(e, Mapping) for e in tenants.values()
+    ):
         return []  # check_tenants reports it
     return _not_silenced_by_alias(_dynamic_name_clashes(tenants))
 
@@ -365,7 +367,9 @@ def _dynamic_name_clashes(tenants: Mapping[str, Any]) -> list[CheckMessage]:
     from .utils import get_tenant_model
 
     reference = (tenants.get(DEFAULT_KEY) or {}).get("CLONE_REFERENCE")
-    reserved = {key for key in tenants if key != DEFAULT_KEY} | ({reference} if reference else set())
+    reserved = {key for key in tenants if key != DEFAULT_KEY} | (
+        {reference} if reference else set()
+    )
     try:
         model = get_tenant_model()
         if model is None:
