@@ -5,9 +5,11 @@ import threading
 
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
+from django.core.exceptions import ValidationError
 
 from pgschemas.core import Schema, SchemaDescriptor, activate, deactivate, get_current_schema
 from pgschemas.core.activation import override
+from pgschemas.core.routing_info import DomainInfo, HeadersInfo, SessionInfo
 from pgschemas.core.signals import schema_activated
 
 
@@ -42,8 +44,27 @@ def test_schema_descriptor_alias_and_routed_copies() -> None:
     base = Schema("blog")
     routed = base.routed("blog.test.com", "x")
     assert (routed.domain_url, routed.folder) == ("blog.test.com", "x")
-    assert base.domain == ""
+    assert routed.routing == DomainInfo(domain="blog.test.com", folder="x")
+    assert (base.domain, base.routing) == ("", None)
     assert Schema.create("blog", "blog.test.com").domain == "blog.test.com"
+
+
+def test_create_takes_routing_info_or_domain_and_folder() -> None:
+    by_header = Schema.create("blog", routing=HeadersInfo(reference="blog-key"))
+    assert (by_header.routing, by_header.domain, by_header.folder) == (
+        HeadersInfo("blog-key"),
+        "",
+        "",
+    )
+    assert Schema.create("blog", SessionInfo("s")).routing == SessionInfo(reference="s")
+    spec = Schema.create("blog", "blog.test.com", "x")
+    assert spec.routing == DomainInfo("blog.test.com", "x")
+    assert str(spec.routing) == "blog.test.com/x"
+    assert (spec.routing.mechanism, HeadersInfo("h").mechanism) == ("domain", "header")
+    with pytest.raises(ValidationError, match="Pg_x"):
+        Schema.create("Pg_x")
+    with pytest.raises(TypeError, match="not both"):
+        Schema.create("blog", "blog.test.com", routing=HeadersInfo("h"))
 
 
 def test_activation_sends_a_signal() -> None:
@@ -59,6 +80,26 @@ def test_activation_sends_a_signal() -> None:
     finally:
         schema_activated.disconnect(receiver)
     assert seen == ["blog", "public"]
+
+
+def test_the_signal_is_sent_once_per_real_change_of_schema() -> None:
+    seen: list[str] = []
+
+    def receiver(sender: object, schema: Schema, **kwargs: object) -> None:
+        seen.append(str(schema.routing or schema.schema_name))
+
+    schema_activated.connect(receiver)
+    try:
+        activate(Schema("blog"))
+        activate(Schema("blog"))  # the same schema again: nothing changes
+        with Schema("blog"):  # entering and leaving the active schema: nothing changes
+            pass
+        activate(Schema("blog").routed("blog.test.com"))  # routed differently: a change
+        deactivate()
+        deactivate()
+    finally:
+        schema_activated.disconnect(receiver)
+    assert seen == ["blog", "blog.test.com", "public"]
 
 
 def test_override_signals_on_the_way_in_and_out_and_decorates() -> None:

@@ -88,9 +88,29 @@ def test_contenttypes_only_in_public() -> None:
     assert only(ids(TENANTS=tenants(blog=blog)), "pgschemas.E009")
 
 
-def test_sessions_need_auth() -> None:
+def test_sessions_need_the_user_models_app() -> None:
     blog = {"APPS": ["tests.blog_app", "django.contrib.sessions"]}
-    assert only(ids(TENANTS=tenants(blog=blog)), "pgschemas.E010")
+    assert only(ids(TENANTS=tenants(blog=blog)), "pgschemas.E010") == [
+        "'django.contrib.sessions' is in TENANTS['blog'][\"APPS\"] without "
+        "'django.contrib.auth', the app of AUTH_USER_MODEL='auth.User'."
+    ]
+
+
+def test_sessions_next_to_a_custom_user_models_app_is_valid() -> None:
+    # django-pgschemas' own sandbox: django.contrib.auth in public, the app of the custom
+    # user model next to the sessions in each tenant. (blog_app stands for that app here.)
+    blog = {"APPS": ["tests.blog_app", "django.contrib.sessions"]}
+    found = ids(TENANTS=tenants(blog=blog), AUTH_USER_MODEL="blog_app.Post")
+    assert only(found, "pgschemas.E010") == []
+    default = {
+        **settings.TENANTS["default"],
+        "APPS": ["tests.tenant_app", "django.contrib.sessions"],
+    }
+    found = ids(TENANTS=tenants(default=default), AUTH_USER_MODEL="blog_app.Post")
+    assert only(found, "pgschemas.E010") == [
+        "'django.contrib.sessions' is in TENANTS['default'][\"APPS\"] without "
+        "'tests.blog_app', the app of AUTH_USER_MODEL='blog_app.Post'."
+    ]
 
 
 def test_tenant_model_app_only_in_public() -> None:
@@ -127,7 +147,40 @@ def test_backend_and_router_are_required() -> None:
 
 def test_apps_not_installed_warn() -> None:
     blog = {"APPS": ["tests.blog_app", "not.installed"]}
-    assert only(ids(TENANTS=tenants(blog=blog)), "pgschemas.W001")
+    assert only(ids(TENANTS=tenants(blog=blog)), "pgschemas.W006") == [
+        "TENANTS['blog'][\"APPS\"] lists 'not.installed', which is not in INSTALLED_APPS."
+    ]
+
+
+def test_a_registered_alias_silences_our_check() -> None:
+    from pgschemas.core.checks import _silencing_aliases, register_silencing_alias
+
+    blog = {"APPS": ["tests.blog_app", "django.contrib.contenttypes"]}
+    register_silencing_alias("pgschemas.E009", "other.W002")
+    try:
+        assert only(ids(TENANTS=tenants(blog=blog)), "pgschemas.E009")
+        silenced = ids(TENANTS=tenants(blog=blog), SILENCED_SYSTEM_CHECKS=["other.W002"])
+        assert only(silenced, "pgschemas.E009") == []
+    finally:
+        _silencing_aliases.pop("pgschemas.E009")
+
+
+@pytest.mark.django_db
+def test_a_dynamic_tenant_named_like_a_static_one_is_reported(make_tenant: Any) -> None:
+    from pgschemas.core.checks import check_dynamic_tenant_names
+
+    make_tenant("later_static")
+    assert check_dynamic_tenant_names(databases=["default"]) == []
+    with override_settings(TENANTS=tenants(later_static={"APPS": ["tests.blog_app"]})):
+        assert check_dynamic_tenant_names() == []  # not asked for the database
+        found = check_dynamic_tenant_names(databases=["default"])
+        assert [(m.id, m.msg) for m in found] == [
+            (
+                "pgschemas.E019",
+                "The dynamic tenant 'later_static' has the name of a static tenant or of the "
+                "clone reference in TENANTS.",
+            )
+        ]
 
 
 def test_checks_run_through_manage_py_check() -> None:

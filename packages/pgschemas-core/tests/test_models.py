@@ -125,6 +125,27 @@ def test_auto_create_off_creates_no_schema(monkeypatch: Any) -> None:
 
 
 @pytest.mark.django_db
+def test_saving_a_tenant_whose_schema_is_missing_creates_it(
+    make_tenant: Any, monkeypatch: Any
+) -> None:
+    from tests.shared_app.models import Tenant
+    from tests.tenant_app.models import Item
+
+    monkeypatch.setattr(Tenant, "auto_create_schema", False)
+    tenant = Tenant.objects.create(schema_name="late")
+    tenant.save()  # auto_create_schema off: still no schema
+    assert not ddl.schema_exists("late")
+    monkeypatch.setattr(Tenant, "auto_create_schema", True)
+    tenant.save()
+    with tenant:
+        Item.objects.create(name="migrated")
+    ddl.drop_schema("late")
+    tenant.save()  # dropped behind its back: saved again, created again
+    with tenant:
+        assert Item.objects.count() == 0
+
+
+@pytest.mark.django_db
 def test_schema_name_cannot_change_on_save_but_rename_works(make_tenant: Any) -> None:
     from tests.tenant_app.models import Item
 

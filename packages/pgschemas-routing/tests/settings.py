@@ -54,8 +54,8 @@ TENANTS = {
         "APPS": [],
         "DOMAINS": ["blog.test.com", "static.test.com/blog"],
         "FALLBACK_DOMAINS": ["fallback.test.com"],
-        "HEADER": "blog",
-        "SESSION_KEY": "blog",
+        "HEADER": "blog-header",
+        "SESSION_KEY": "blog-session",
         "URLCONF": "tests.urls_blog",
     },
     "default": {

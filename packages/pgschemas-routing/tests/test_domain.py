@@ -148,3 +148,27 @@ def test_redirect_to_primary_keeps_path_and_query(make_tenant: Any) -> None:
     assert response["Location"] == "http://primary.test.com:8000/main/whoami/"
     assert get("alias.test.com", "/whoami/").json()["schema"] == tenant.schema_name
     assert get("primary.test.com", "/main/whoami/").status_code == 200
+
+
+def test_a_redirecting_row_does_not_redirect_the_other_folders_of_its_tenant(
+    make_tenant: Any,
+) -> None:
+    from tests.shared_app.models import Domain
+
+    tenant = make_tenant(domains=("tenants.test.com/acme",), items=("served",))
+    Domain.objects.create(
+        tenant=tenant, domain="tenants.test.com", folder="acme-old", redirect_to_primary=True
+    )
+    served = get("tenants.test.com", "/acme/items/")
+    assert served.status_code == 200
+    assert served.json() == {"schema": tenant.schema_name, "items": ["served"]}
+    moved = get("tenants.test.com", "/acme-old/items/")
+    assert (moved.status_code, moved["Location"]) == (301, "http://tenants.test.com/acme/items/")
+
+
+def test_www_in_front_of_a_host_routes_like_the_host(make_tenant: Any) -> None:
+    tenant = make_tenant(domains=("shop.test.com",))
+    data = get("www.shop.test.com", "/whoami/").json()
+    assert (data["schema"], data["domain"]) == (tenant.schema_name, "shop.test.com")
+    # A static tenant listing the www host itself keeps it (settings: www.test.com).
+    assert get("www.test.com", "/whoami/").json()["domain"] == "www.test.com"

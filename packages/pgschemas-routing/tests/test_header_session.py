@@ -9,6 +9,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.test import Client, override_settings
 
 from pgschemas.core.activation import get_current_schema
+from pgschemas.routing.info import HeadersInfo, SessionInfo
 
 pytestmark = pytest.mark.django_db
 
@@ -38,10 +39,33 @@ def test_header_routing(make_tenant: Any) -> None:
     assert get_current_schema().schema_name == "public"
 
 
-@override_settings(MIDDLEWARE=[HEADERS], PGSCHEMAS_TENANT_HEADER=None)
-def test_header_routing_needs_its_setting() -> None:
-    with pytest.raises(ImproperlyConfigured, match="PGSCHEMAS_TENANT_HEADER"):
+@override_settings(MIDDLEWARE=[HEADERS], PGSCHEMAS_TENANT_HEADER="")
+def test_an_empty_header_setting_is_refused_with_its_value() -> None:
+    with pytest.raises(ImproperlyConfigured, match=r"PGSCHEMAS_TENANT_HEADER.*set to ''"):
         Client().get("/whoami/", HTTP_TENANT="www")
+
+
+def test_header_and_session_default_to_tenant_and_name_static_tenants_by_key(
+    settings: Any, make_tenant: Any
+) -> None:
+    settings.MIDDLEWARE = [SESSION, HEADERS, SESSIONS]
+    del settings.PGSCHEMAS_TENANT_HEADER
+    del settings.PGSCHEMAS_TENANT_SESSION_KEY
+    tenant = make_tenant()
+    client = Client()
+    by_value = client.get("/whoami/", HTTP_TENANT="blog-header").wsgi_request.tenant
+    by_key = client.get("/whoami/", HTTP_TENANT="blog").wsgi_request.tenant
+    assert (by_value.schema_name, by_key.schema_name) == ("blog", "blog")
+    assert by_key.routing == HeadersInfo(reference="blog")
+    dynamic = client.get("/whoami/", HTTP_TENANT=tenant.schema_name).wsgi_request.tenant
+    assert dynamic.routing == HeadersInfo(reference=tenant.schema_name)
+    session = client.session
+    for value in ("blog-session", "blog"):
+        session["tenant"] = value
+        session.save()
+        routed = client.get("/whoami/").wsgi_request.tenant
+        assert (routed.schema_name, routed.routing) == ("blog", SessionInfo(reference=value))
+    assert str(routed.routing) == "Session: blog"
 
 
 @override_settings(MIDDLEWARE=[SESSION, SESSIONS])

@@ -12,6 +12,8 @@ from django.db.models.signals import post_init
 from django.test import Client, override_settings
 from psycopg import pq
 
+from pgschemas.routing.info import DomainInfo
+
 pytestmark = pytest.mark.django_db
 
 
@@ -69,8 +71,9 @@ def test_each_request_gets_its_own_tenant_instance(make_tenant: Any) -> None:
     assert (first.pk, first.schema_name, first.name) == (tenant.pk, tenant.schema_name, "Own")
     assert (first._state.adding, first._state.db) == (False, "default")
     assert (first.domain, first.folder, first.routing.mechanism) == ("own.test.com", "", "domain")
+    assert first.routing == DomainInfo(domain="own.test.com")
     first.name = "changed in one request"
-    first.domain = "elsewhere"
+    first.routing = DomainInfo("elsewhere.test.com")
     third = get("own.test.com", "/whoami/").wsgi_request.tenant
     assert (second.name, third.name, third.domain) == ("Own", "Own", "own.test.com")
     # A real model instance: it compares, reloads and saves like any other.

@@ -29,6 +29,24 @@ ALIASES = {
     ),
     "django_pgschemas.contrib.channels.tenant_group_name": "pgschemas.channels.tenant_group_name",
     # original django-pgschemas documentation
+    "django_pgschemas.Schema": "pgschemas.core.schema.Schema",
+    "django_pgschemas.activate": "pgschemas.core.activation.activate",
+    "django_pgschemas.activate_public": "pgschemas.core.activation.activate_public",
+    "django_pgschemas.deactivate": "pgschemas.core.activation.deactivate",
+    "django_pgschemas.get_current_schema": "pgschemas.core.activation.get_current_schema",
+    "django_pgschemas.schema.override": "pgschemas.core.activation.override",
+    "django_pgschemas.routing.info.DomainInfo": "pgschemas.core.routing_info.DomainInfo",
+    "django_pgschemas.routing.info.SessionInfo": "pgschemas.core.routing_info.SessionInfo",
+    "django_pgschemas.routing.info.HeadersInfo": "pgschemas.core.routing_info.HeadersInfo",
+    "django_pgschemas.contrib.channels.DomainRoutingMiddleware": (
+        "pgschemas.channels.middleware.DomainRoutingMiddleware"
+    ),
+    "django_pgschemas.contrib.channels.HeadersRoutingMiddleware": (
+        "pgschemas.channels.middleware.HeadersRoutingMiddleware"
+    ),
+    "django_pgschemas.contrib.channels.TenantURLRouter": (
+        "pgschemas.channels.middleware.TenantURLRouter"
+    ),
     "django_pgschemas.postgresql.base.DatabaseWrapper": (
         "pgschemas.core.postgresql.base.DatabaseWrapper"
     ),

@@ -7,6 +7,16 @@ keep working, and there is exactly one implementation of everything. Listing
 ``"django_pgschemas"`` in ``INSTALLED_APPS`` stands for every pgschemas app (see ``apps``).
 """
 
+from pgschemas.core.activation import activate, activate_public, deactivate, get_current_schema
+from pgschemas.core.schema import Schema
+
 from .__about__ import __version__
 
-__all__ = ["__version__"]
+__all__ = [
+    "Schema",
+    "__version__",
+    "activate",
+    "activate_public",
+    "deactivate",
+    "get_current_schema",
+]

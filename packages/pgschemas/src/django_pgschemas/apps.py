@@ -12,6 +12,7 @@ class DjangoPgschemasConfig(AppConfig):
 
     def ready(self) -> None:
         from . import _siblings
-        from . import checks as _checks  # noqa: F401  (registers the system check)
+        from . import checks as _checks  # registers the system check
 
         _siblings.stand_in(self.apps)
+        _checks.register_upstream_check_ids()

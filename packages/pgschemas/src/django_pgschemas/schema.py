@@ -1,6 +1,12 @@
 """``Schema`` (alias ``SchemaDescriptor``) and schema activation, from pgschemas-core."""
 
-from pgschemas.core.activation import activate, activate_public, deactivate, get_current_schema
+from pgschemas.core.activation import (
+    activate,
+    activate_public,
+    deactivate,
+    get_current_schema,
+    override,
+)
 from pgschemas.core.activation import override as override_schema
 from pgschemas.core.schema import (
     Schema,
@@ -22,5 +28,6 @@ __all__ = [
     "get_public_schema",
     "get_static_schema",
     "get_static_schemas",
+    "override",
     "override_schema",
 ]

@@ -21,15 +21,23 @@ from pgschemas.core.utils import get_domain_model, get_tenant_model
 from pgschemas.core.validation import check_schema_name, is_valid_schema_name
 
 __all__ = [
+    "DryRunException",
     "check_schema_name",
+    "check_schema_name_not_reserved",
     "clone_schema",
+    "create_or_clone_schema",
     "create_schema",
     "drop_schema",
+    "dynamic_models_exist",
     "get_clone_reference",
     "get_domain_model",
+    "get_limit_set_calls",
     "get_tenant_database_alias",
     "get_tenant_model",
+    "is_valid_identifier",
     "is_valid_schema_name",
+    "quote_schema_name",
+    "remove_www",
     "run_in_public_schema",
     "schema_exists",
 ]
@@ -76,8 +84,11 @@ def drop_schema(schema_name: str, check_if_exists: bool = True, verbosity: int =
     return True
 
 
-class _DryRun(Exception):
+class DryRunException(Exception):
     """Raised inside the clone's transaction to roll a dry run back."""
+
+
+_DryRun = DryRunException
 
 
 def clone_schema(base_schema_name: str, new_schema_name: str, dry_run: bool = False) -> None:
@@ -103,3 +114,64 @@ def run_in_public_schema(func: _F) -> _F:
             return func(*args, **kwargs)
 
     return cast(_F, wrapper)
+
+
+def get_limit_set_calls() -> bool:
+    """Always True: the backend sends the search path only when it changes."""
+    return True
+
+
+def is_valid_identifier(identifier: str) -> bool:
+    """True for a valid schema name (pgschemas' rules: lowercase, at most 63 bytes)."""
+    return is_valid_schema_name(identifier)
+
+
+def check_schema_name_not_reserved(name: str) -> None:
+    """A valid name no static tenant or the clone reference uses, else ``ValidationError``."""
+    from pgschemas.core.models import validate_tenant_schema_name
+
+    validate_tenant_schema_name(name)
+
+
+def quote_schema_name(schema_name: str) -> str:
+    """The validated name as a quoted SQL identifier (prefer ``psycopg.sql.Identifier``)."""
+    from django.db import connections
+
+    check_schema_name(schema_name, allow_public=True)
+    return str(connections[get_config().tenant_db_alias].ops.quote_name(schema_name))
+
+
+def remove_www(path: str) -> str:
+    """``www.acme.com`` -> ``acme.com``, as routing treats hosts."""
+    from pgschemas.routing.hosts import remove_www as remove
+
+    return remove(path)
+
+
+def dynamic_models_exist() -> bool:
+    """True when the tables of the tenant model (and the domain model, if any) exist."""
+    from django.db import connections
+
+    models = [m for m in (get_tenant_model(), get_domain_model()) if m is not None]
+    if not models:
+        return False
+    connection = connections[get_config().tenant_db_alias]
+    with override(get_public_schema()):
+        tables = set(connection.introspection.table_names())
+    return all(m._meta.db_table in tables for m in models)
+
+
+def create_or_clone_schema(schema_name: str, sync_schema: bool = True, verbosity: int = 1) -> bool:
+    """Create a dynamic tenant's schema and provision it (cloned from ``CLONE_REFERENCE``
+    when it is set, else migrated); False when the schema already exists."""
+    from pgschemas.core.models import validate_tenant_schema_name
+    from pgschemas.core.provisioning import provision_schema
+
+    validate_tenant_schema_name(schema_name)
+    if ddl.schema_exists(schema_name):
+        return False
+    with transaction.atomic(using=get_config().tenant_db_alias):
+        ddl.create_schema(schema_name, if_not_exists=False)
+        if sync_schema:
+            provision_schema(Schema(schema_name, is_dynamic=True), verbosity=verbosity)
+    return True

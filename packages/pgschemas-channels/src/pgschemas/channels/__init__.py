@@ -8,12 +8,16 @@ middleware) and routes websockets by host and folder to the tenant's ``WS_URLCON
 from .__about__ import __version__
 from .auth import TenantActivationMiddleware, TenantAuthMiddlewareStack
 from .groups import tenant_group_name
+from .middleware import DomainRoutingMiddleware, HeadersRoutingMiddleware, TenantURLRouter
 from .router import TenantProtocolRouter
 
 __all__ = [
+    "DomainRoutingMiddleware",
+    "HeadersRoutingMiddleware",
     "TenantActivationMiddleware",
     "TenantAuthMiddlewareStack",
     "TenantProtocolRouter",
+    "TenantURLRouter",
     "__version__",
     "tenant_group_name",
 ]

@@ -19,7 +19,6 @@ is accepted (the client sees HTTP 403), and the reason is logged.
 
 from __future__ import annotations
 
-import logging
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -31,12 +30,8 @@ from pgschemas.core.activation import override
 
 from .auth import ASGIApp, TenantAuthMiddlewareStack
 from .lookup import host_of, path_info, route_for_scope
+from .refusal import REFUSED, logger, refuse
 from .urlconf import load_patterns, matches, ws_urlconf_for
-
-logger = logging.getLogger("pgschemas.channels")
-
-#: Close code sent when a handshake is refused (the client sees HTTP 403).
-REFUSED = 4403
 
 Middleware = Callable[[ASGIApp], ASGIApp]
 
@@ -128,10 +123,7 @@ class TenantProtocolRouter:
 
     async def refuse(self, receive: Any, send: Any, reason: str, scope: dict[str, Any]) -> None:
         """Answer the handshake with a close (HTTP 403 on the wire) instead of raising."""
-        logger.info("Websocket %s refused: %s", scope.get("path"), reason)
-        message = await receive()
-        if message["type"] == "websocket.connect":
-            await send({"type": "websocket.close", "code": REFUSED})
+        await refuse(receive, send, reason, scope)
 
     async def lifespan(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         while True:
@@ -141,3 +133,6 @@ class TenantProtocolRouter:
             elif message["type"] == "lifespan.shutdown":
                 await send({"type": "lifespan.shutdown.complete"})
                 return
+
+
+__all__ = ["REFUSED", "TenantProtocolRouter", "logger"]

@@ -5,6 +5,10 @@ asyncio task sees its own value, and ``asgiref``'s ``sync_to_async``/``async_to_
 carry it across the sync/async boundary. ``with schema:`` keeps the schemas it replaced on
 a context-local stack rather than on the schema object, so one ``Schema`` (or tenant row)
 can be entered by many threads at once.
+
+``schema_activated`` is sent once per real change of the active schema: activating the
+schema that is already active sends nothing, and leaving a block sends it for the schema
+restored when that one differs.
 """
 
 from __future__ import annotations
@@ -37,12 +41,41 @@ def get_current_schema() -> SchemaLike:
 _schema_activated = signals.schema_activated
 
 
+def same_schema(first: SchemaLike | None, second: SchemaLike | None) -> bool:
+    """True when activating ``second`` over ``first`` changes nothing a query or a listener
+    could see: same schema name, same database, same routing (None stands for public)."""
+    if first is second:
+        return True
+    if first is None or second is None:
+        from .schema import get_public_schema
+
+        first = first or get_public_schema()
+        second = second or get_public_schema()
+    return (
+        first.schema_name == second.schema_name
+        and first.db_alias == second.db_alias
+        and getattr(first, "routing", None) == getattr(second, "routing", None)
+    )
+
+
+def _signal(previous: SchemaLike | None, schema: SchemaLike | None) -> None:
+    """``schema_activated``, once per real change of the active schema."""
+    if not _schema_activated.receivers or same_schema(previous, schema):
+        return
+    if schema is None:
+        from .schema import get_public_schema
+
+        schema = get_public_schema()
+    _schema_activated.send(sender=type(schema), schema=schema)
+
+
 def activate(schema: SchemaLike) -> None:
     """Make ``schema`` the active schema for the current thread or task."""
+    previous = _active.get()
     _active.set(schema)
-    # Every request activates twice: skip building the send() call when nobody listens.
+    # Every request activates twice: skip the comparison when nobody listens.
     if _schema_activated.receivers:
-        _schema_activated.send(sender=type(schema), schema=schema)
+        _signal(previous, schema)
 
 
 def deactivate() -> None:
@@ -84,15 +117,10 @@ class override(ContextDecorator):
 
 
 def _restore(previous: SchemaLike | None) -> None:
-    if previous is not None:
-        activate(previous)
-        return
-    _active.set(None)
+    leaving = _active.get()
+    _active.set(previous)
     if _schema_activated.receivers:
-        from .schema import get_public_schema
-
-        public = get_public_schema()
-        _schema_activated.send(sender=type(public), schema=public)
+        _signal(leaving, previous)
 
 
 def enter(schema: SchemaLike) -> None:

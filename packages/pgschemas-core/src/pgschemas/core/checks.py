@@ -50,6 +50,39 @@ def _app_module(label: str) -> str:
         return app_label
 
 
+def _user_model_app() -> str | None:
+    """The module path of the app holding ``AUTH_USER_MODEL``; None when it is not installed
+    (Django's own auth checks report that)."""
+    from django.apps import apps
+
+    label = str(getattr(settings, "AUTH_USER_MODEL", "auth.User"))
+    try:
+        return str(apps.get_app_config(label.split(".", 1)[0]).name)
+    except LookupError:
+        return None
+
+
+#: Other IDs that silence one of ours (``register_silencing_alias``): our ID -> theirs.
+_silencing_aliases: dict[str, set[str]] = {}
+
+
+def register_silencing_alias(check_id: str, alias: str) -> None:
+    """Let ``alias`` in ``SILENCED_SYSTEM_CHECKS`` silence our check ``check_id`` too.
+
+    For projects moving from another package whose check of the same condition had
+    another ID (the ``django_pgschemas`` compatibility layer registers django-pgschemas'
+    IDs): their ``SILENCED_SYSTEM_CHECKS`` keep meaning what they meant.
+    """
+    _silencing_aliases.setdefault(check_id, set()).add(alias)
+
+
+def _not_silenced_by_alias(messages: list[CheckMessage]) -> list[CheckMessage]:
+    silenced = set(getattr(settings, "SILENCED_SYSTEM_CHECKS", ()))
+    if not silenced or not _silencing_aliases:
+        return messages
+    return [m for m in messages if not (_silencing_aliases.get(str(m.id), set()) & silenced)]
+
+
 def check_tenants(app_configs: Iterable[Any] | None = None, **kwargs: Any) -> list[CheckMessage]:
     tenants = getattr(settings, "TENANTS", None)
     if not isinstance(tenants, Mapping):
@@ -72,7 +105,7 @@ def check_tenants(app_configs: Iterable[Any] | None = None, **kwargs: Any) -> li
     errors += _check_apps(tenants)
     errors += _check_search_paths(tenants)
     errors += _check_database()
-    return errors
+    return _not_silenced_by_alias(errors)
 
 
 def _check_public(tenants: Mapping[str, Any]) -> list[CheckMessage]:
@@ -206,7 +239,7 @@ def _check_apps(tenants: Mapping[str, Any]) -> list[CheckMessage]:
                     Warning(
                         f'TENANTS[{key!r}]["APPS"] lists {app!r}, which is not in INSTALLED_APPS.',
                         hint="Add it to INSTALLED_APPS or remove it from APPS.",
-                        id="pgschemas.W001",
+                        id="pgschemas.W006",
                     )
                 )
         if key != PUBLIC_KEY and CONTENTTYPES in apps:
@@ -217,12 +250,15 @@ def _check_apps(tenants: Mapping[str, Any]) -> list[CheckMessage]:
                     'Move it to TENANTS["public"]["APPS"].',
                 )
             )
-        if SESSIONS in apps and AUTH not in apps:
+        user_app = _user_model_app()
+        if SESSIONS in apps and user_app is not None and user_app not in apps:
             errors.append(
                 _err(
                     10,
-                    f'{SESSIONS!r} is in TENANTS[{key!r}]["APPS"] without {AUTH!r}.',
-                    "Sessions refer to users: list both apps in the same tenants.",
+                    f'{SESSIONS!r} is in TENANTS[{key!r}]["APPS"] without {user_app!r}, '
+                    f"the app of AUTH_USER_MODEL={settings.AUTH_USER_MODEL!r}.",
+                    f'Sessions refer to users: list {user_app!r} in TENANTS[{key!r}]["APPS"] '
+                    "too, or remove sessions from it.",
                 )
             )
     public = tenants.get(PUBLIC_KEY, {})
@@ -305,6 +341,57 @@ def _check_extra_paths_against_dynamic(extra: list[str]) -> list[CheckMessage]:
     ]
 
 
+def check_dynamic_tenant_names(
+    app_configs: Iterable[Any] | None = None, **kwargs: Any
+) -> list[CheckMessage]:
+    """Tenant rows named like a static tenant or the clone reference (saved before the
+    static tenant was added to settings, or written around ``TenantModel.save``).
+
+    Tagged ``database``: it runs only for commands that ask for the tenant database
+    (``migrate``, ``check --database default``), never on ``runserver``'s reloads.
+    """
+    databases = kwargs.get("databases") or ()
+    if getattr(settings, "PGSCHEMAS_TENANT_DB_ALIAS", "default") not in databases:
+        return []  # like Django's own database checks: only when asked for the database
+    tenants = getattr(settings, "TENANTS", None)
+    if not isinstance(tenants, Mapping) or not all(
+        isinstance(e, Mapping) for e in tenants.values()
+    ):
+        return []  # check_tenants reports it
+    return _not_silenced_by_alias(_dynamic_name_clashes(tenants))
+
+
+def _dynamic_name_clashes(tenants: Mapping[str, Any]) -> list[CheckMessage]:
+    from django.db import DatabaseError
+
+    from .utils import get_tenant_model
+
+    reference = (tenants.get(DEFAULT_KEY) or {}).get("CLONE_REFERENCE")
+    reserved = {key for key in tenants if key != DEFAULT_KEY} | (
+        {reference} if reference else set()
+    )
+    try:
+        model = get_tenant_model()
+        if model is None:
+            return []
+        clashes = sorted(
+            model._default_manager.filter(schema_name__in=reserved).values_list(
+                "schema_name", flat=True
+            )
+        )
+    except (DatabaseError, LookupError):
+        return []  # no database yet (e.g. before the first migrate): nothing to compare
+    return [
+        _err(
+            19,
+            f"The dynamic tenant {name!r} has the name of a static tenant or of the clone "
+            "reference in TENANTS.",
+            "Rename the tenant (tenant.rename_schema(new_name)) or the static tenant.",
+        )
+        for name in clashes
+    ]
+
+
 def _check_database() -> list[CheckMessage]:
     alias = getattr(settings, "PGSCHEMAS_TENANT_DB_ALIAS", "default")
     databases = getattr(settings, "DATABASES", {})
@@ -341,3 +428,4 @@ def _check_database() -> list[CheckMessage]:
 
 
 register(check_tenants, Tags.compatibility)
+register(check_dynamic_tenant_names, Tags.database)

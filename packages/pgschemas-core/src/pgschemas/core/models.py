@@ -10,6 +10,7 @@ from django.db import models, transaction
 from . import ddl, signals
 from .config import get_config
 from .provisioning import provision_schema
+from .routing_info import RoutingInfo, routed_domain, routed_folder
 from .schema import SchemaActivationMixin
 from .validation import check_schema_name
 
@@ -47,7 +48,8 @@ class TenantModel(SchemaActivationMixin, models.Model):
     """A dynamic tenant: one row, one schema.
 
     Saving a new row creates and provisions its schema in the same transaction as the
-    INSERT, so either both exist or neither does. ``with tenant:`` activates it.
+    INSERT, so either both exist or neither does; saving an existing row whose schema is
+    missing creates and provisions it the same way. ``with tenant:`` activates it.
     """
 
     #: Create and provision the schema when a new row is saved.
@@ -63,10 +65,8 @@ class TenantModel(SchemaActivationMixin, models.Model):
 
     objects = TenantQuerySet.as_manager()
 
-    #: Set by routing for the request at hand.
-    domain: str = ""
-    folder: str = ""
-    routing: Any = None
+    #: How the request at hand reached this tenant (set by routing; None outside one).
+    routing: RoutingInfo = None
 
     class Meta:
         abstract = True
@@ -79,13 +79,17 @@ class TenantModel(SchemaActivationMixin, models.Model):
         validate_tenant_schema_name(self.schema_name)
         if not is_new and self.pk is not None:
             self._refuse_schema_name_change(kwargs.get("using"))
-        if not (is_new and self.auto_create_schema):
+        if not self.auto_create_schema:
             super().save(*args, **kwargs)
             return
         using = kwargs.get("using") or self.db_alias
         with transaction.atomic(using=using):
             super().save(*args, **kwargs)
-            self.create_schema(verbosity=verbosity)
+            # An existing row whose schema is gone (dropped by hand, restored from a dump
+            # without it) gets it back. The UPDATE above holds the row lock, so concurrent
+            # saves of the same tenant check one after the other.
+            if is_new or not ddl.schema_exists(self.schema_name, using):
+                self.create_schema(verbosity=verbosity)
 
     def _refuse_schema_name_change(self, using: str | None) -> None:
         manager = type(self)._base_manager.using(using or self.db_alias)
@@ -139,6 +143,16 @@ class TenantModel(SchemaActivationMixin, models.Model):
     @property
     def db_alias(self) -> str:
         return self._state.db or get_config().tenant_db_alias
+
+    @property
+    def domain(self) -> str:
+        """The routed host ("" unless routed by domain)."""
+        return routed_domain(self.routing)
+
+    @property
+    def folder(self) -> str:
+        """The routed folder ("" unless routed by domain and folder)."""
+        return routed_folder(self.routing)
 
     @property
     def domain_url(self) -> str:

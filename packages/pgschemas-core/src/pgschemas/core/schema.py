@@ -1,7 +1,8 @@
 """Schemas as values: static tenants, ``public`` and the clone reference.
 
-A :class:`Schema` is immutable, so routing makes a copy carrying the domain and folder a
-request came in on (:meth:`Schema.routed`) instead of mutating a shared object. Tenant
+A :class:`Schema` is immutable, so routing makes a copy carrying how a request came in
+(its ``routing``, a :mod:`~pgschemas.core.routing_info` value; :meth:`Schema.routed`)
+instead of mutating a shared object. Tenant
 model rows satisfy the same :class:`SchemaLike` protocol, so code that activates, routes or
 migrates schemas never needs to know which kind it holds.
 """
@@ -9,11 +10,20 @@ migrates schemas never needs to know which kind it holds.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any, Protocol, Self, runtime_checkable
 
 from . import activation
 from .config import PUBLIC_KEY, get_config
+from .routing_info import (
+    DomainInfo,
+    HeadersInfo,
+    RoutingInfo,
+    SessionInfo,
+    routed_domain,
+    routed_folder,
+)
+from .validation import check_schema_name
 
 
 @runtime_checkable
@@ -56,29 +66,55 @@ class SchemaActivationMixin:
 class Schema(SchemaActivationMixin):
     """An immutable description of a schema that has no tenant row.
 
-    ``domain`` and ``folder`` say how the current request reached it (empty outside a
-    request); ``is_dynamic`` is False for everything but ad-hoc descriptions of tenant
-    schemas; ``alias`` is the database the schema lives on (``PGSCHEMAS_TENANT_DB_ALIAS``
-    when None).
+    ``routing`` says how the current request reached it (None outside a request; ``domain``
+    and ``folder`` are read from it); ``is_dynamic`` is False for everything but ad-hoc
+    descriptions of tenant schemas; ``alias`` is the database the schema lives on
+    (``PGSCHEMAS_TENANT_DB_ALIAS`` when None).
     """
 
     schema_name: str
-    domain: str = ""
-    folder: str = ""
     is_dynamic: bool = False
     alias: str | None = None
-    routing: Any = field(default=None, compare=False)
+    routing: RoutingInfo = None
 
     @classmethod
     def create(
-        cls, schema_name: str, domain_url: str | None = None, folder: str | None = None
+        cls,
+        schema_name: str,
+        domain_url: str | DomainInfo | SessionInfo | HeadersInfo | None = None,
+        folder: str | None = None,
+        *,
+        routing: RoutingInfo = None,
     ) -> Schema:
-        """django-pgschemas' constructor spelling."""
-        return cls(schema_name=schema_name, domain=domain_url or "", folder=folder or "")
+        """django-pgschemas' constructor: ``create(name, routing=...)`` (1.x) or
+        ``create(name, domain_url, folder)`` (the older spelling); the name is validated."""
+        if isinstance(domain_url, DomainInfo | SessionInfo | HeadersInfo):
+            domain_url, routing = None, domain_url
+        if domain_url or folder:
+            if routing is not None:
+                raise TypeError(
+                    "Schema.create() takes either routing=... or domain_url/folder, not both; "
+                    f"got routing={routing!r} and domain_url={domain_url!r}, folder={folder!r}."
+                )
+            routing = DomainInfo(domain=domain_url or "", folder=folder or None)
+        check_schema_name(schema_name, allow_public=True)
+        return cls(schema_name=schema_name, routing=routing)
 
-    def routed(self, domain: str, folder: str = "", routing: Any = None) -> Schema:
-        """A copy carrying how a request reached this schema."""
-        return replace(self, domain=domain, folder=folder, routing=routing)
+    def routed(self, domain: str = "", folder: str = "", routing: RoutingInfo = None) -> Schema:
+        """A copy carrying how a request reached this schema (a domain route by default)."""
+        if routing is None:
+            routing = DomainInfo(domain=domain, folder=folder or None)
+        return replace(self, routing=routing)
+
+    @property
+    def domain(self) -> str:
+        """The routed host ("" unless routed by domain)."""
+        return routed_domain(self.routing)
+
+    @property
+    def folder(self) -> str:
+        """The routed folder ("" unless routed by domain and folder)."""
+        return routed_folder(self.routing)
 
     @property
     def db_alias(self) -> str:

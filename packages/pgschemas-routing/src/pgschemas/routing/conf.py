@@ -22,14 +22,21 @@ DEFAULT_CACHE_MAX_ENTRIES = 10_000
 DEFAULT_CACHE_MAX_BYTES = 16 * 1024 * 1024
 
 
+#: The request header and the session key that name the tenant when the settings are unset.
+DEFAULT_TENANT_HEADER = "tenant"
+DEFAULT_TENANT_SESSION_KEY = "tenant"
+
+
 def tenant_header() -> str | None:
-    """``PGSCHEMAS_TENANT_HEADER``: the request header naming the tenant (e.g. ``"tenant"``)."""
-    return getattr(settings, "PGSCHEMAS_TENANT_HEADER", None) or None
+    """``PGSCHEMAS_TENANT_HEADER``: the request header naming the tenant (default
+    ``"tenant"``); None when set to an empty value."""
+    return getattr(settings, "PGSCHEMAS_TENANT_HEADER", DEFAULT_TENANT_HEADER) or None
 
 
 def tenant_session_key() -> str | None:
-    """``PGSCHEMAS_TENANT_SESSION_KEY``: the session key naming the tenant."""
-    return getattr(settings, "PGSCHEMAS_TENANT_SESSION_KEY", None) or None
+    """``PGSCHEMAS_TENANT_SESSION_KEY``: the session key naming the tenant (default
+    ``"tenant"``); None when set to an empty value."""
+    return getattr(settings, "PGSCHEMAS_TENANT_SESSION_KEY", DEFAULT_TENANT_SESSION_KEY) or None
 
 
 def cache_timeout() -> float | None:

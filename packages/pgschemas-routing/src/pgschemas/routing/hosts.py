@@ -65,6 +65,11 @@ def routable_domain(host: str) -> str:
     return str(domain)
 
 
+def remove_www(host: str) -> str:
+    """``www.acme.com`` -> ``acme.com``: routing ignores a leading ``www.``."""
+    return host[4:] if host.startswith("www.") else host
+
+
 def request_domain(request: Any) -> str:
     """``request.get_host()`` without its port (raises ``DisallowedHost`` like Django)."""
     if type(request).get_host is not _get_host:

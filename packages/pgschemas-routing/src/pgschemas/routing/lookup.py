@@ -26,7 +26,7 @@ from pgschemas.core.config import get_config
 from pgschemas.core.utils import get_domain_model, get_tenant_model
 
 from . import cache
-from .hosts import MAX_DOMAIN_LENGTH
+from .hosts import MAX_DOMAIN_LENGTH, remove_www
 from .routes import (
     DOMAIN,
     HEADER,
@@ -72,7 +72,9 @@ def _fetch_host(host: str) -> list[tuple[str, tuple[Any, ...], tuple[str, str] |
     data = []
     for row in rows:
         snapshot = TenantSnapshot.of(row.tenant)
-        target = primaries.get(row.tenant_id) if row.tenant_id in redirecting else None
+        # Redirection is a property of the row: the tenant's other rows on this host serve.
+        redirects = row.redirect_to_primary and not row.is_primary
+        target = primaries.get(row.tenant_id) if redirects else None
         data.append((row.folder, snapshot.values, target))
     return data
 
@@ -123,11 +125,15 @@ def route_for_domain(host: str, path: str, *, allow_db: bool = True) -> Any:
     """The route for ``host`` + request path, None when nothing matches, or MISS.
 
     Most specific first: (host, first path segment) of a static tenant, then of a dynamic
-    tenant; then host alone, static then dynamic; then ``FALLBACK_DOMAINS``.
+    tenant; then host alone, static then dynamic; then ``FALLBACK_DOMAINS``. A leading
+    ``www.`` is ignored (``www.acme.com`` routes as ``acme.com``, as django-pgschemas does)
+    unless a static tenant lists the ``www.`` host itself.
     """
     if len(host) > MAX_DOMAIN_LENGTH:
         return None  # no DNS name is this long: nothing to look up, nothing to cache
     tables = static_tables()
+    if host not in tables.hosts:
+        host = remove_www(host)
     segment = path.lstrip("/").split("/", 1)[0]
     if segment:
         route = tables.domains.get((host, segment))
@@ -189,7 +195,7 @@ def _route_for_value(kind: str, value: str, static: dict[str, Route], allow_db: 
     def build(values: tuple[Any, ...] | None) -> Route | None:
         if values is None:
             return None
-        return dynamic_route(_snapshot(values), kind, dynamic_urlconf())
+        return dynamic_route(_snapshot(values), kind, dynamic_urlconf(), reference=value)
 
     return cache.load(key, version, lambda: _fetch_tenant(value), build)
 

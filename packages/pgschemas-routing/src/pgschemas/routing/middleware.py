@@ -23,6 +23,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction, sync_to_async
+from django.conf import settings
 from django.core.exceptions import DisallowedHost, ImproperlyConfigured
 from django.core.handlers.exception import get_exception_response
 from django.db import DatabaseError
@@ -245,18 +246,17 @@ class BaseRoutingMiddleware:
         (307 keeps the method and body); else 404.
         """
         tenant = getattr(request, "tenant", None)
-        route = getattr(tenant, "routing", None)
-        if not isinstance(exception, SchemaNotFound) or not isinstance(route, Route):
+        if not isinstance(exception, SchemaNotFound) or tenant is None:
             return None
-        if not route.is_dynamic or exception.schema_name != route.schema_name:
+        if not tenant.is_dynamic or exception.schema_name != tenant.schema_name:
             return None
         cache.clear_local()
         fresh = self._fresh_route(request)
-        if isinstance(fresh, Route) and fresh.schema_name != route.schema_name:
+        if isinstance(fresh, Route) and fresh.schema_name != tenant.schema_name:
             again = HttpResponseRedirect(request.get_full_path())
             again.status_code = 307
             return again
-        raise Http404(f"Tenant {route.schema_name!r} no longer exists")
+        raise Http404(f"Tenant {tenant.schema_name!r} no longer exists")
 
     def _fresh_route(self, request: HttpRequest) -> Route | None:
         """The request's route read again from the database (None when unknown)."""
@@ -288,16 +288,18 @@ class DomainRoutingMiddleware(BaseRoutingMiddleware):
 
 
 class HeadersRoutingMiddleware(BaseRoutingMiddleware):
-    """Route by the header ``PGSCHEMAS_TENANT_HEADER``: a static ``HEADER`` value, or a
-    dynamic tenant's schema_name or primary key. No header: the request passes on
+    """Route by the header ``PGSCHEMAS_TENANT_HEADER`` (default ``tenant``): a static
+    tenant's ``HEADER`` value or key, or a dynamic tenant's schema_name or primary key. No header: the request passes on
     unrouted; an unknown value: 404. Trust model: see docs/routing.md."""
 
     def extract(self, request: HttpRequest) -> Any:
         header = conf.tenant_header()
         if header is None:
             raise ImproperlyConfigured(
-                "HeadersRoutingMiddleware needs settings.PGSCHEMAS_TENANT_HEADER, the name of "
-                'the header that names the tenant (e.g. PGSCHEMAS_TENANT_HEADER = "tenant").'
+                f"HeadersRoutingMiddleware needs settings.PGSCHEMAS_TENANT_HEADER, the name of "
+                f"the header that names the tenant, but it is set to "
+                f"{settings.PGSCHEMAS_TENANT_HEADER!r}: remove the setting (the header is then "
+                '"tenant") or name a header.'
             )
         value = request.headers.get(header, "").strip()
         return value or None
@@ -307,17 +309,19 @@ class HeadersRoutingMiddleware(BaseRoutingMiddleware):
 
 
 class SessionRoutingMiddleware(BaseRoutingMiddleware):
-    """Route by ``request.session[PGSCHEMAS_TENANT_SESSION_KEY]``: a static ``SESSION_KEY``
-    value, or a dynamic tenant's schema_name or primary key. No value, or a value naming
+    """Route by ``request.session[PGSCHEMAS_TENANT_SESSION_KEY]`` (default ``"tenant"``): a
+    static tenant's ``SESSION_KEY`` value or key, or a dynamic tenant's schema_name or
+    primary key. No value, or a value naming
     no tenant (e.g. deleted since): the request passes on unrouted."""
 
     def _key(self, request: HttpRequest) -> str:
         key = conf.tenant_session_key()
         if key is None:
             raise ImproperlyConfigured(
-                "SessionRoutingMiddleware needs settings.PGSCHEMAS_TENANT_SESSION_KEY, the "
-                "session key that names the tenant (e.g. PGSCHEMAS_TENANT_SESSION_KEY = "
-                '"tenant").'
+                f"SessionRoutingMiddleware needs settings.PGSCHEMAS_TENANT_SESSION_KEY, the "
+                f"session key that names the tenant, but it is set to "
+                f"{settings.PGSCHEMAS_TENANT_SESSION_KEY!r}: remove the setting (the key is "
+                'then "tenant") or name a key.'
             )
         if not hasattr(request, "session"):
             raise ImproperlyConfigured(

@@ -4,7 +4,8 @@ A :class:`Route` is immutable and holds everything a request needs without touch
 database: the schema name, the urlconf object (folder wrapper included), the redirect
 target, and either the routed static :class:`~pgschemas.core.schema.Schema` or a snapshot
 of the tenant row. :meth:`Route.tenant` hands each request its *own* tenant object, so
-per-request attributes (``domain``, ``folder``, ``routing``) never leak between requests.
+the per-request attribute (``routing``, which ``domain`` and ``folder`` are read from) never
+leaks between requests.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from django.db.models.query_utils import DeferredAttribute
 from django.db.models.signals import post_init, pre_init
 
 from pgschemas.core.config import TenancyConfig, get_config
+from pgschemas.core.routing_info import DomainInfo, HeadersInfo, RoutingInfo, SessionInfo
 from pgschemas.core.schema import Schema, get_static_schema
 
 from .urlconf import static_urlconf, urlconf_for
@@ -134,7 +136,7 @@ class TenantSnapshot:
 
 @dataclass(frozen=True, slots=True)
 class Route:
-    """One way into one tenant: ``request.tenant.routing`` is the route that was taken."""
+    """One way into one tenant; ``info`` becomes ``request.tenant.routing``."""
 
     schema_name: str
     is_dynamic: bool
@@ -147,6 +149,8 @@ class Route:
     redirect_to: tuple[str, str] | None = None
     snapshot: TenantSnapshot | None = field(default=None, compare=False)
     static: Schema | None = field(default=None, compare=False)
+    #: How the request reached the tenant: ``request.tenant.routing``.
+    info: RoutingInfo = None
 
     def tenant(self) -> Any:
         """The object for ``request.tenant``: a routed ``Schema`` or a fresh tenant row."""
@@ -154,9 +158,7 @@ class Route:
             return self.static
         assert self.snapshot is not None
         tenant = self.snapshot.instantiate()
-        tenant.domain = self.domain
-        tenant.folder = self.folder
-        tenant.routing = self
+        tenant.routing = self.info
         return tenant
 
     @property
@@ -164,18 +166,29 @@ class Route:
         return f"{self.domain}/{self.folder}" if self.folder else self.domain
 
 
-def static_route(key: str, mechanism: str, domain: str = "", folder: str = "") -> Route:
-    route = Route(
+def routing_info(mechanism: str, domain: str = "", folder: str = "", reference: str = "") -> Any:
+    """The ``tenant.routing`` value of a route."""
+    if mechanism == HEADER:
+        return HeadersInfo(reference=reference)
+    if mechanism == SESSION:
+        return SessionInfo(reference=reference)
+    return DomainInfo(domain=domain, folder=folder or None, fallback=mechanism == FALLBACK)
+
+
+def static_route(
+    key: str, mechanism: str, domain: str = "", folder: str = "", reference: str = ""
+) -> Route:
+    info = routing_info(mechanism, domain, folder, reference)
+    return Route(
         schema_name=key,
         is_dynamic=False,
         mechanism=mechanism,
         domain=domain,
         folder=folder,
         urlconf=urlconf_for(static_urlconf(key), folder),
+        static=get_static_schema(key).routed(routing=info),
+        info=info,
     )
-    schema = get_static_schema(key).routed(domain, folder, routing=route)
-    object.__setattr__(route, "static", schema)
-    return route
 
 
 def dynamic_route(
@@ -185,6 +198,7 @@ def dynamic_route(
     domain: str = "",
     folder: str = "",
     redirect_to: tuple[str, str] | None = None,
+    reference: str = "",
 ) -> Route:
     return Route(
         schema_name=snapshot.schema_name,
@@ -195,6 +209,7 @@ def dynamic_route(
         urlconf=urlconf_for(urlconf, folder),
         redirect_to=redirect_to,
         snapshot=snapshot,
+        info=routing_info(mechanism, domain, folder, reference),
     )
 
 
@@ -229,10 +244,13 @@ class StaticTables:
                 host = split_domain(raw)[0]
                 if host not in fallback:
                     fallback[host] = static_route(key, FALLBACK, domain=host)
-            if entry.header:
-                headers.setdefault(entry.header, static_route(key, HEADER))
-            if entry.session_key:
-                sessions.setdefault(entry.session_key, static_route(key, SESSION))
+            # A static tenant is named by its HEADER / SESSION_KEY value or by its key.
+            for value in (entry.header, key):
+                if value and value not in headers:
+                    headers[value] = static_route(key, HEADER, reference=value)
+            for value in (entry.session_key, key):
+                if value and value not in sessions:
+                    sessions[value] = static_route(key, SESSION, reference=value)
         hosts = frozenset(host for host, _ in domains) | frozenset(fallback)
         return cls(domains, fallback, headers, sessions, hosts)
 
