@@ -101,7 +101,9 @@ def report(outcomes: dict[str, str], upstream: bool, min_ratio: float) -> int:
     baseline = [line for line in BASELINE.read_text().splitlines() if line]
     missing = [test for test in baseline if outcomes.get(test) != "passed"]
     failed_file = RESULTS / "failed.txt"
-    failed_file.write_text("".join(f"{test}  [{outcomes.get(test, 'not run')}]\n" for test in missing))
+    failed_file.write_text(
+        "".join(f"{test}  [{outcomes.get(test, 'not run')}]\n" for test in missing)
+    )
     by_module = Counter(test.split("::")[0].rsplit(".", 1)[0] for test in missing)
     if missing:
         print("\nupstream's passing tests that do not pass here, by module:")
