@@ -77,6 +77,28 @@ CHANGES: tuple[Change, ...] = (
             "path; ours is connection._pgschemas.known (None: unknown, re-sent next time)"
         ),
     ),
+    Change(
+        path="sandbox/tests/routing/test_models.py",
+        old="from django_pgschemas.routing.models import get_primary_domain_for_tenant\n",
+        new=(
+            "from pgschemas.routing.models import (\n"
+            "    get_primary_domain as get_primary_domain_for_tenant,\n"
+            ")\n"
+        ),
+        reason=(
+            "get_primary_domain_for_tenant is an undocumented upstream helper; ours is "
+            "pgschemas.routing.models.get_primary_domain (same argument and result)"
+        ),
+    ),
+    Change(
+        path="sandbox/tests/commands/test_executors.py",
+        old="from django_pgschemas.management.commands import CommandScope, SchemaCommand\n",
+        new=_COMMAND_SCOPE + "from django_pgschemas.management.commands import SchemaCommand\n",
+        reason=(
+            "CommandScope is an undocumented upstream internal; ours is Scope. (The "
+            "module still imports upstream's private _executors, which has no counterpart)"
+        ),
+    ),
 )
 
 
