@@ -8,6 +8,7 @@ interpreter, i.e. our packages). Called by scripts/compat-upstream.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -24,17 +25,13 @@ RESULTS = ROOT / ".tools" / "compat-upstream"
 
 
 def parse_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
-    if "--" in argv:
-        at = argv.index("--")
-        argv, pytest_args = argv[:at], argv[at + 1 :]
-    else:
-        pytest_args = []
     parser = argparse.ArgumentParser(prog="compat_upstream/runner.py")
     parser.add_argument("--run-dir", type=Path, required=True)
     parser.add_argument("--min-ratio", type=float, required=True)
     parser.add_argument("--workers", default="logical")
     parser.add_argument("--python", type=Path, default=None, help="upstream's interpreter")
-    return parser.parse_args(argv), pytest_args
+    pytest_args = json.loads(os.environ.get("COMPAT_UPSTREAM_PYTEST_ARGS", "[]"))
+    return parser.parse_args(argv), [str(arg) for arg in pytest_args]
 
 
 def ensure_ours() -> None:
