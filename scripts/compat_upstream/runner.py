@@ -83,6 +83,14 @@ def read_junit(path: Path) -> dict[str, str]:
     return outcomes
 
 
+def _module_of(test_id: str) -> str:
+    """``sandbox.tests.test_checks.TestEnsure::test_x[...]`` -> ``sandbox.tests.test_checks``."""
+    parts = test_id.split("::")[0].split(".")
+    if parts[-1][:1].isupper():
+        parts = parts[:-1]
+    return ".".join(parts)
+
+
 def report(outcomes: dict[str, str], upstream: bool, min_ratio: float) -> int:
     counts = Counter(outcomes.values())
     print(
@@ -101,7 +109,7 @@ def report(outcomes: dict[str, str], upstream: bool, min_ratio: float) -> int:
     failed_file.write_text(
         "".join(f"{test}  [{outcomes.get(test, 'not run')}]\n" for test in missing)
     )
-    by_module = Counter(test.split("::")[0].rsplit(".", 1)[0] for test in missing)
+    by_module = Counter(_module_of(test) for test in missing)
     if missing:
         print("\nupstream's passing tests that do not pass here, by module:")
         for module, count in sorted(by_module.items()):
@@ -145,6 +153,8 @@ def main(argv: list[str]) -> int:
             "-p",
             "no:cacheprovider",
             "--tb=no",
+            # A module that fails to import must not stop the others (without xdist it would).
+            "--continue-on-collection-errors",
             f"--junitxml={junit}",
             *pytest_args,
         ]
