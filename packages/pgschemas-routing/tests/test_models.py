@@ -49,6 +49,19 @@ def test_only_primary_cannot_be_demoted_and_delete_promotes(make_tenant: Any) ->
     assert primaries(tenant) == ["c.test.com"]
 
 
+def test_the_primary_row_never_redirects(make_tenant: Any) -> None:
+    from tests.shared_app.models import Domain
+
+    tenant = make_tenant()
+    first = Domain.objects.create(tenant=tenant, domain="a.test.com", redirect_to_primary=True)
+    assert first.is_primary and not first.redirect_to_primary
+    old = Domain.objects.create(tenant=tenant, domain="old.test.com", redirect_to_primary=True)
+    assert old.redirect_to_primary
+    first.delete()  # old becomes the primary: it serves now instead of redirecting
+    old.refresh_from_db()
+    assert old.is_primary and not old.redirect_to_primary
+
+
 def test_moving_the_primary_to_another_tenant_keeps_both_consistent(make_tenant: Any) -> None:
     from tests.shared_app.models import Domain
 

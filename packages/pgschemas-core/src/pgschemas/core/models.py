@@ -20,8 +20,8 @@ def validate_tenant_schema_name(value: str) -> None:
     check_schema_name(value)
     if value in get_config().reserved_names():
         raise ValidationError(
-            f"Invalid schema name {value!r}: it is already used by a static tenant or the "
-            "clone reference in settings.TENANTS; choose another name.",
+            f"Invalid schema name {value!r}: it clashes with a static tenant or the clone "
+            "reference in settings.TENANTS; choose another name.",
             code="reserved_schema_name",
         )
 

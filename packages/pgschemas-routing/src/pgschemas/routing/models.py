@@ -102,6 +102,9 @@ class DomainModel(models.Model):
             elif not siblings.filter(is_primary=True).exists():
                 # First domain of the tenant, or an attempt to demote its only primary.
                 self.is_primary = True
+            if self.is_primary:
+                # The primary row serves its tenant: it cannot redirect to itself.
+                self.redirect_to_primary = False
             super().save(*args, **kwargs)
             if previous_tenant is not None and previous_tenant != self.tenant_id:
                 _ensure_primary(type(self), using, previous_tenant)
@@ -146,7 +149,8 @@ def _ensure_primary(model: type[DomainModel], using: str, tenant_id: Any) -> Non
     first = rows.order_by("pk").first()
     if first is not None:
         first.is_primary = True
-        first.save(using=using, update_fields=["is_primary"])
+        first.redirect_to_primary = False
+        first.save(using=using, update_fields=["is_primary", "redirect_to_primary"])
 
 
 def _absolute_url(domain: str, folder: str, path: str, scheme: str) -> str:

@@ -1,0 +1,1 @@
+"""Support code of scripts/compat-upstream (upstream django-pgschemas' tests on ours)."""
