@@ -79,9 +79,7 @@ def test_folder_tenant_client_prefixes_paths(tenant: Any, tenant_client: Any) ->
     assert tenant_client.get("/shop/whoami/").json()["path"] == "/shop/whoami/"
 
 
-def test_two_tenants_do_not_see_each_other(
-    tenant_factory: Any, tenant_client_for: Any
-) -> None:
+def test_two_tenants_do_not_see_each_other(tenant_factory: Any, tenant_client_for: Any) -> None:
     one = tenant_factory(domain="one.test")
     two = tenant_factory(domain="two.test")
     with one:

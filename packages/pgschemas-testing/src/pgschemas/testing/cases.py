@@ -81,7 +81,7 @@ class TenantTestCase(_TenantCaseMixin, TestCase):
 
     @classmethod
     def _pre_setup(cls) -> None:
-        super()._pre_setup()  # type: ignore[misc]
+        super()._pre_setup()
         cls._bind_client(cls)
 
 
@@ -90,7 +90,7 @@ class TenantTransactionTestCase(_TenantCaseMixin, TransactionTestCase):
 
     @classmethod
     def _pre_setup(cls) -> None:
-        super()._pre_setup()  # type: ignore[misc]
+        super()._pre_setup()
         cls._tenant_factory = TenantFactory()
         cls._tenant_factory.prepare()
         cls.tenant = cls.make_tenant(cls._tenant_factory)

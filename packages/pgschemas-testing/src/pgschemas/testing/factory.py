@@ -21,7 +21,7 @@ from django.db import connections, models, transaction
 from pgschemas.core import ddl
 from pgschemas.core.config import get_config
 
-from .spares import ensure_spares, give_back_spare, take_spare, worker_id
+from .spares import applied_migrations, ensure_spares, give_back_spare, take_spare, worker_id
 
 _counter = itertools.count(1)
 
@@ -70,6 +70,7 @@ def _has_field(model: Any, name: str) -> bool:
 class _Taken:
     tenant: Any
     spare: str | None
+    migrations: frozenset[tuple[str, str]] = frozenset()
 
 
 class TenantFactory:
@@ -110,7 +111,10 @@ class TenantFactory:
                     tenant=tenant, domain=domain, folder=folder, **extra
                 )
         if not in_test_transaction:
-            self._committed.append(_Taken(tenant, spare))
+            migrations = (
+                applied_migrations(tenant.schema_name, self.using) if spare else frozenset()
+            )
+            self._committed.append(_Taken(tenant, spare, migrations))
         clear_routing_cache()
         return tenant
 
@@ -128,7 +132,7 @@ class TenantFactory:
                 # the schema is given back as a spare or dropped below.
                 models.Model.delete(row, using=self.using)
             if taken.spare is not None:
-                give_back_spare(name, taken.spare, self.using)
+                give_back_spare(name, taken.spare, self.using, taken.migrations)
             else:
                 ddl.drop_schema(name, using=self.using)
         clear_routing_cache()

@@ -59,6 +59,7 @@ def tenant_factory(request: pytest.FixtureRequest, pgschemas_spares: None) -> It
 
     clear_routing_cache()
     factory = TenantFactory()
+    factory.prepare()  # rebuilds spares an earlier committing test dropped (else a no-op)
     yield factory.create
     factory.cleanup()
 

@@ -110,12 +110,36 @@ def take_spare(new_name: str, using: str) -> str | None:
     return spare
 
 
-def give_back_spare(current_name: str, spare: str, using: str) -> None:
+def applied_migrations(schema_name: str, using: str) -> frozenset[tuple[str, str]]:
+    """The migrations recorded in a schema (empty when it has no migration table)."""
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            "SELECT 1 FROM pg_catalog.pg_tables WHERE schemaname = %s "
+            "AND tablename = 'django_migrations'",
+            [schema_name],
+        )
+        if cursor.fetchone() is None:
+            return frozenset()
+        query = sql.SQL("SELECT app, name FROM {}").format(
+            sql.Identifier(schema_name, "django_migrations")
+        )
+        cursor.execute(query.as_string(cursor.connection))
+        return frozenset((str(app), str(name)) for app, name in cursor.fetchall())
+
+
+def give_back_spare(
+    current_name: str, spare: str, using: str, migrations: frozenset[tuple[str, str]]
+) -> None:
     """After a committing test: empty the tenant's tables and rename it back to ``spare``.
 
-    When the schema is gone (the test dropped it), the spare is rebuilt on next use.
+    A schema the test dropped, or migrated to other ``migrations`` than it had when taken,
+    is not given back (dropped instead): the spares are rebuilt on next use.
     """
     if not ddl.schema_exists(current_name, using=using):
+        forget_spares(using)
+        return
+    if applied_migrations(current_name, using) != migrations:
+        ddl.drop_schema(current_name, using=using)
         forget_spares(using)
         return
     with transaction.atomic(using=using), connections[using].cursor() as cursor:
