@@ -51,6 +51,10 @@ def test_bench_smoke_fills_every_column(tmp_path: Path) -> None:
         "routing.overhead_us",
         "routing.queries",
         "routing.sets",
+        "testcase.tenantcase.per_class_1",
+        "testcase.fast.per_class_1",
+        "testcase.tenantcase.per_class_10",
+        "testcase.fast.per_class_10",
     }
     assert expected <= set(rows), sorted(rows)
     # Spare clones are ours alone: the peers' cells say they have no equivalent.
@@ -60,6 +64,12 @@ def test_bench_smoke_fills_every_column(tmp_path: Path) -> None:
         assert cells["ours"]["status"] == "ok", (row_id, cells["ours"])
         assert isinstance(cells["ours"]["median"], (int, float)), row_id
         assert {cells[p]["status"] for p in PEERS if p != "ours"} == {"n/a"}, (row_id, cells)
+    # Test cases: django-pgschemas has none; ours, django-tenants' and plain Django's run.
+    for row_id in sorted(r for r in rows if r.startswith("testcase.")):
+        cells = rows.pop(row_id)["cells"]
+        assert cells["pgs"]["status"] == "n/a", (row_id, cells["pgs"])
+        for peer in ("ours", "tenants", "plain"):
+            assert cells[peer]["status"] == "ok", (row_id, peer, cells[peer])
     for row_id, row in rows.items():
         for peer in PEERS:
             cell = row["cells"][peer]

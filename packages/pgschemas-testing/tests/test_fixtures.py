@@ -155,3 +155,17 @@ def test_client_for_a_tenant_without_domain_says_so(tenant_factory: Any) -> None
     bare = tenant_factory("bare")
     with pytest.raises(ValueError, match="'bare' has no domain"):
         TenantClient(bare)
+
+
+def test_core_only_projects_get_tenants_without_domain(tenant_factory: Any) -> None:
+    from django.conf import settings
+
+    from pgschemas.testing.factory import default_domain
+
+    assert default_domain() == "tenant.test"
+    tenants = {**settings.TENANTS, "public": {**settings.TENANTS["public"]}}
+    del tenants["public"]["DOMAIN_MODEL"]
+    with override_settings(TENANTS=tenants):
+        assert default_domain() == ""
+        made = tenant_factory(default_domain())
+        assert not Domain.objects.filter(tenant=made).exists()

@@ -16,14 +16,15 @@ from django.test import TestCase, TransactionTestCase
 from pgschemas.core import activation
 
 from .client import TenantClient
-from .factory import TenantFactory
+from .factory import TenantFactory, default_domain
 
 
 class _TenantCaseMixin:
     """What both cases share: how the tenant is described and the client bound to it."""
 
-    #: Primary domain of the tenant ("" for none: then ``self.client`` is a plain client).
-    tenant_domain: ClassVar[str] = "tenant.test"
+    #: Primary domain of the tenant; None: ``tenant.test`` when a domain model is
+    #: configured, else none ("" for none: then ``self.client`` is a plain client).
+    tenant_domain: ClassVar[str | None] = None
     #: Folder under the domain ("" for the whole domain).
     tenant_folder: ClassVar[str] = ""
     #: Schema name; None for a unique one per class and worker.
@@ -40,14 +41,18 @@ class _TenantCaseMixin:
         """Create the tenant; override to add data every test of the class needs."""
         return factory.create(
             cls.tenant_schema_name,
-            domain=cls.tenant_domain,
+            domain=cls._domain(),
             folder=cls.tenant_folder,
             **cls.tenant_fields,
         )
 
     @classmethod
+    def _domain(cls) -> str:
+        return default_domain() if cls.tenant_domain is None else cls.tenant_domain
+
+    @classmethod
     def _bind_client(cls, case: Any) -> None:
-        if cls.tenant_domain:
+        if cls._domain():
             case.client = TenantClient(cls.tenant)
 
 

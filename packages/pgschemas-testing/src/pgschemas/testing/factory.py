@@ -48,6 +48,11 @@ def domain_model() -> Any:
     return apps.get_model(label)
 
 
+def default_domain() -> str:
+    """``tenant.test`` for projects with a domain model (routing), "" for core-only ones."""
+    return "tenant.test" if get_config().domain_model else ""
+
+
 def unique_schema_name(prefix: str = "tenant") -> str:
     """A schema name unique in this test process and worker, e.g. ``tenant_gw1_3``."""
     return f"{prefix}_{worker_id()}_{next(_counter)}"

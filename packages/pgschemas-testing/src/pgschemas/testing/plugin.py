@@ -66,8 +66,11 @@ def tenant_factory(request: pytest.FixtureRequest, pgschemas_spares: None) -> It
 
 @pytest.fixture
 def tenant_domain() -> str:
-    """Domain of the ``tenant`` fixture (override in a conftest; "" for none)."""
-    return "tenant.test"
+    """Domain of the ``tenant`` fixture: ``tenant.test`` when a domain model is configured,
+    else none (override in a conftest or with parametrize)."""
+    from .factory import default_domain
+
+    return default_domain()
 
 
 @pytest.fixture
