@@ -52,8 +52,9 @@ class _TenantCaseMixin:
 
     @classmethod
     def _bind_client(cls, case: Any) -> None:
-        if cls._domain():
-            case.client = TenantClient(cls.tenant)
+        domain = cls._domain()
+        if domain:  # known: no query for the tenant's domain before every test
+            case.client = TenantClient(cls.tenant, domain=domain, folder=cls.tenant_folder)
 
 
 class TenantTestCase(_TenantCaseMixin, TestCase):

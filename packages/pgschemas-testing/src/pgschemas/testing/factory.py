@@ -71,6 +71,15 @@ def _has_field(model: Any, name: str) -> bool:
     return any(field.name == name for field in model._meta.get_fields())
 
 
+def invalidate_routing_cache() -> None:
+    """Forget cached routes in every process sharing the routing cache."""
+    try:
+        from pgschemas.routing import cache
+    except ImportError:  # routing is optional
+        return
+    cache.invalidate()
+
+
 @dataclass
 class _Taken:
     tenant: Any
@@ -112,14 +121,17 @@ class TenantFactory:
             if domain:
                 model_of_domains = domain_model()
                 extra = {"is_primary": True} if _has_field(model_of_domains, "is_primary") else {}
-                model_of_domains.objects.using(self.using).create(
-                    tenant=tenant, domain=domain, folder=folder, **extra
-                )
+                row = model_of_domains(tenant=tenant, domain=domain, folder=folder, **extra)
+                # One INSERT (bulk_create skips save()'s primary-domain bookkeeping: the
+                # first and only domain of a new tenant is its primary by construction);
+                # the routing cache is cleared below.
+                model_of_domains.objects.using(self.using).bulk_create([row])
         if not in_test_transaction:
             migrations = (
                 applied_migrations(tenant.schema_name, self.using) if spare else frozenset()
             )
             self._committed.append(_Taken(tenant, spare, migrations))
+            invalidate_routing_cache()  # committed: other processes may have cached the host
         clear_routing_cache()
         return tenant
 

@@ -101,7 +101,7 @@ class Command(BaseCommand):
         for field in extra_fields(model):
             value = options.get(self._field_options.get(field.name, ""))
             if value is None and interactive and _required(field):
-                value = prompt.ask(field.verbose_name.capitalize())
+                value = prompt.ask(str(field.verbose_name).capitalize())
             if value is not None:
                 values[field.name] = value
 
