@@ -33,6 +33,15 @@ class TenantTestCaseTests(TenantTestCase):
         assert (body["schema"], body["items"]) == (self.tenant.schema_name, ["class data"])
 
 
+class SecondDefaultTenantTestCaseTests(TenantTestCase):
+    """Classes that do not customise their tenant share the worker's tenant, not its data."""
+
+    def test_shared_tenant_without_the_other_class_data(self) -> None:
+        assert self.tenant.schema_name == f"tenant_{worker_id()}"
+        assert Item.objects.count() == 0
+        assert self.client.get("/whoami/").json()["schema"] == self.tenant.schema_name
+
+
 class FolderTenantTestCaseTests(TenantTestCase):
     tenant_domain = "folders.test"
     tenant_folder = "acme"

@@ -1,8 +1,9 @@
 """Django ``TestCase`` classes with a dynamic tenant, for ``manage.py test`` projects.
 
-``TenantTestCase`` makes its tenant once per class inside the class's transaction, from a
-spare schema (see :mod:`.spares`), so neither the class nor its tests pay for migrations
-and everything is rolled back at the end. ``TenantTransactionTestCase`` makes a committed
+``TenantTestCase`` classes that do not customise their tenant share one committed tenant
+per worker (made once; everything the tests write is rolled back with each class). A
+class that does (name, fields, folder, domain) makes its own inside the class's
+transaction, from a spare schema (see :mod:`.spares`): no migrations either way. ``TenantTransactionTestCase`` makes a committed
 tenant per test and gives its schema back afterwards. In both, the tenant is active while
 tests run (and in ``setUpTestData``), and ``self.client`` sends requests to its domain.
 """
@@ -16,14 +17,15 @@ from django.test import TestCase, TransactionTestCase
 from pgschemas.core import activation
 
 from .client import TenantClient
-from .factory import TenantFactory, default_domain
+from .factory import TenantFactory, default_domain, shared_domain, shared_tenant
 
 
 class _TenantCaseMixin:
     """What both cases share: how the tenant is described and the client bound to it."""
 
-    #: Primary domain of the tenant; None: ``tenant.test`` when a domain model is
-    #: configured, else none ("" for none: then ``self.client`` is a plain client).
+    #: Primary domain of the tenant. None (and nothing else customised): the worker's
+    #: shared tenant, at ``<worker>.tenant.test``. Set (``"tenant.test"``, or "" for none:
+    #: then ``self.client`` is a plain client): the class makes its own tenant.
     tenant_domain: ClassVar[str | None] = None
     #: Folder under the domain ("" for the whole domain).
     tenant_folder: ClassVar[str] = ""
@@ -47,12 +49,16 @@ class _TenantCaseMixin:
         )
 
     @classmethod
+    def _shares_tenant(cls) -> bool:
+        return False
+
+    @classmethod
     def _domain(cls) -> str:
         return default_domain() if cls.tenant_domain is None else cls.tenant_domain
 
     @classmethod
     def _bind_client(cls, case: Any) -> None:
-        domain = cls._domain()
+        domain = shared_domain() if cls._shares_tenant() else cls._domain()
         if domain:  # known: no query for the tenant's domain before every test
             case.client = TenantClient(cls.tenant, domain=domain, folder=cls.tenant_folder)
 
@@ -61,11 +67,33 @@ class TenantTestCase(_TenantCaseMixin, TestCase):
     """``TestCase`` with ``cls.tenant``: made once per class, rolled back with the class."""
 
     @classmethod
+    def _shares_tenant(cls) -> bool:
+        """Nothing about the tenant is customised: the worker's shared tenant will do."""
+        return (
+            cls.tenant_schema_name is None
+            and not cls.tenant_fields
+            and not cls.tenant_folder
+            and cls.tenant_domain is None
+            and all(
+                "make_tenant" not in klass.__dict__
+                for klass in cls.__mro__
+                if klass is not _TenantCaseMixin
+            )
+        )
+
+    @classmethod
     def _enter_atomics(cls) -> Any:
         # Called for the class transaction (setUpClass) and for each test's savepoint; the
         # tenant is made once, in the class transaction, from a spare built before it.
         if cls.__dict__.get("_tenant_made"):
             return super()._enter_atomics()
+        if cls._shares_tenant():
+            # One committed tenant for every such class of this worker: nothing to make.
+            cls.tenant = shared_tenant()
+            atomics = super()._enter_atomics()
+            activation.enter(cls.tenant)
+            cls._tenant_made = True
+            return atomics
         cls._tenant_factory = TenantFactory()
         cls._tenant_factory.prepare()
         atomics = super()._enter_atomics()

@@ -53,6 +53,12 @@ def default_domain() -> str:
     return "tenant.test" if get_config().domain_model else ""
 
 
+def shared_domain() -> str:
+    """Domain of the worker's shared tenant (apart from ``tenant.test``, which fresh
+    tenants use), e.g. ``gw1.tenant.test``; "" without a domain model."""
+    return f"{worker_id()}.tenant.test" if get_config().domain_model else ""
+
+
 def unique_schema_name(prefix: str = "tenant") -> str:
     """A schema name unique in this test process and worker, e.g. ``tenant_gw1_3``."""
     return f"{prefix}_{worker_id()}_{next(_counter)}"
@@ -104,16 +110,24 @@ class TenantFactory:
         *,
         domain: str = "",
         folder: str = "",
+        schema_exists: bool = False,
+        from_spare: bool = True,
         **fields: Any,
     ) -> Any:
-        """A saved tenant with its schema (and a primary domain when ``domain`` is given)."""
+        """A saved tenant with its schema (and a primary domain when ``domain`` is given).
+
+        ``schema_exists``: the schema is there already (only the rows are missing);
+        ``from_spare=False``: build the schema the normal way even when a spare is free.
+        """
         model = tenant_model()
         tenant = model(schema_name=schema_name or unique_schema_name(), **fields)
         in_test_transaction = connections[self.using].in_atomic_block
         with transaction.atomic(using=self.using):
-            spare = take_spare(tenant.schema_name, self.using) if model.auto_create_schema else None
-            if spare is not None:
-                tenant.auto_create_schema = False  # the renamed spare is its schema
+            spare = None
+            if model.auto_create_schema and from_spare and not schema_exists:
+                spare = take_spare(tenant.schema_name, self.using)
+            if spare is not None or schema_exists:
+                tenant.auto_create_schema = False  # the renamed spare (or existing) schema
                 tenant.save(using=self.using)
                 del tenant.auto_create_schema
             else:
@@ -153,3 +167,42 @@ class TenantFactory:
             else:
                 ddl.drop_schema(name, using=self.using)
         clear_routing_cache()
+
+
+_shared: dict[str, Any] = {}
+
+
+def shared_tenant(using: str | None = None) -> Any:
+    """This worker's committed tenant ``tenant_<worker>`` on :func:`shared_domain`.
+
+    For test classes whose every write is rolled back (``TenantTestCase``): they can all
+    share one tenant, so a class pays one query for it. Call it outside any transaction:
+    it (re)creates what is missing (the first time, or after a ``TransactionTestCase``
+    flushed the tenant row away) committed, and brings a kept schema up to date once.
+    """
+    alias = using or get_config().tenant_db_alias
+    model = tenant_model()
+    manager = model._base_manager.using(alias)
+    known = _shared.get(alias)
+    if known is not None and manager.filter(pk=known.pk).exists():
+        return known
+    name = f"tenant_{worker_id()}"
+    found = manager.filter(schema_name=name).first()
+    if found is not None and ddl.schema_exists(name, using=alias):
+        if known is None:  # first use in this process: a kept database may be behind
+            from pgschemas.core.migration import migrate_schema
+
+            migrate_schema(found)
+        _shared[alias] = found
+        return found
+    if found is not None:  # a row without its schema
+        models.Model.delete(found, using=alias)
+    # Not from a spare: the spares stay for the tests that need fresh tenants.
+    tenant = TenantFactory(alias).create(
+        name,
+        domain=shared_domain(),
+        schema_exists=ddl.schema_exists(name, using=alias),
+        from_spare=False,
+    )
+    _shared[alias] = tenant
+    return tenant
