@@ -67,6 +67,10 @@ def test_bench_smoke_fills_every_column(tmp_path: Path) -> None:
         "routing.sets",
         "routing.one_tenant.us_per_request",
         "routing.one_tenant.sets",
+        "testcase.tenantcase.per_class_1",
+        "testcase.fast.per_class_1",
+        "testcase.tenantcase.per_class_10",
+        "testcase.fast.per_class_10",
     }
     if pooler:
         expected |= {
@@ -86,6 +90,12 @@ def test_bench_smoke_fills_every_column(tmp_path: Path) -> None:
         assert cells["ours"]["status"] == "ok", (row_id, cells["ours"])
         assert isinstance(cells["ours"]["median"], (int, float)), row_id
         assert {cells[p]["status"] for p in PEERS if p != "ours"} == {"n/a"}, (row_id, cells)
+    # Test cases: django-pgschemas has none; ours, django-tenants' and plain Django's run.
+    for row_id in sorted(r for r in rows if r.startswith("testcase.")):
+        cells = rows.pop(row_id)["cells"]
+        assert cells["pgs"]["status"] == "n/a", (row_id, cells["pgs"])
+        for peer in ("ours", "tenants", "plain"):
+            assert cells[peer]["status"] == "ok", (row_id, peer, cells[peer])
     for row_id, row in rows.items():
         for peer in PEERS:
             cell = row["cells"][peer]

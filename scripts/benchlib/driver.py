@@ -679,6 +679,76 @@ def act_scale(params: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+# --------------------------------------------------------------------------- test cases
+
+
+def _testcase_base(kind: str) -> Any:
+    """The TestCase class a project's tests would subclass, per peer and kind."""
+    if PEER == "plain":
+        from django.test import TestCase
+
+        return TestCase
+    if PEER == "pgs":
+        raise NotAvailable("django-pgschemas ships no test case classes")
+    if PEER == "tenants":
+        from django_tenants.test.cases import FastTenantTestCase, TenantTestCase
+
+        return FastTenantTestCase if kind == "fast" else TenantTestCase
+    try:
+        from pgschemas.testing import TenantTestCase as OurTenantTestCase
+    except ImportError as exc:
+        raise NotAvailable(f"pgschemas-testing does not import: {exc}") from exc
+    return OurTenantTestCase
+
+
+def act_testcases(params: dict[str, Any]) -> dict[str, Any]:
+    """Wall time per test of a generated unittest suite: ``classes`` classes of ``tests``
+    tests, each test writing and reading one row in its tenant (plain Django: public).
+
+    One class runs first, untimed: what a test session pays once (pgschemas-testing's
+    spare schemas, django-tenants' FastTenantTestCase schema) is reported as
+    ``first_class_ms``, not spread over the tests.
+    """
+    import unittest
+
+    django_setup()
+    from django.test.utils import setup_test_environment
+
+    base = _testcase_base(params.get("kind", "tenant"))
+    setup_test_environment()
+
+    def body(self: Any) -> None:
+        from shop.models import Category
+
+        Category.objects.create(name="probe")
+        self.assertEqual(Category.objects.count(), 1)
+
+    def suite(prefix: str, classes: int, tests: int) -> unittest.TestSuite:
+        loader = unittest.TestLoader()
+        result = unittest.TestSuite()
+        for index in range(classes):
+            attrs: dict[str, Any] = {f"test_{t:03d}": body for t in range(tests)}
+            attrs["__module__"] = __name__
+            result.addTests(loader.loadTestsFromTestCase(type(f"{prefix}{index}", (base,), attrs)))
+        return result
+
+    def run(tests: unittest.TestSuite) -> float:
+        start = time.perf_counter()
+        outcome = unittest.TextTestRunner(stream=io.StringIO(), verbosity=0).run(tests)
+        seconds = time.perf_counter() - start
+        problems = outcome.errors + outcome.failures
+        if problems:
+            raise RuntimeError(problems[0][1][-1500:])
+        return seconds
+
+    classes, tests = int(params["classes"]), int(params["tests"])
+    first = run(suite("First", 1, 1))
+    samples = []
+    for rep in range(int(params.get("reps", 1))):
+        samples.append(run(suite(f"Rep{rep}x", classes, tests)) / (classes * tests) * 1000)
+    return {"samples": samples, "first_class_ms": first * 1000}
+
+
 ACTIONS = {
     "setup": act_setup,
     "makemigrations": act_makemigrations,
@@ -690,6 +760,7 @@ ACTIONS = {
     "routing": act_routing,
     "catalog": act_catalog,
     "scale": act_scale,
+    "testcases": act_testcases,
 }
 
 

@@ -41,10 +41,31 @@ class Mode:
     scale_tenants: int = 2000
     scale_budget_seconds: float = 1200.0
     executors: tuple[str, ...] = ("sequential", "parallel")
+    #: Test cases: tests per class (one row each), tests per sample, samples per peer.
+    testcase_per_class: tuple[int, ...] = (1, 10)
+    testcase_tests: int = 40
+    testcase_reps: int = 3
 
 
 MODES = {
-    "smoke": Mode("smoke", 1, 1, ("small",), (2,), 1, 1, 3, 30, 10, 1, 4, 60.0, ("parallel",)),
+    "smoke": Mode(
+        "smoke",
+        1,
+        1,
+        ("small",),
+        (2,),
+        1,
+        1,
+        3,
+        30,
+        10,
+        1,
+        4,
+        60.0,
+        ("parallel",),
+        testcase_tests=2,
+        testcase_reps=1,
+    ),
     "medium": Mode(
         "medium", 3, 1, ("small", "large"), (20, 100), 3, 2, 20, 1000, 200, 3, 300, 600.0
     ),
@@ -538,6 +559,49 @@ class Run:
                 answers,
             )
 
+    def measure_testcases(self) -> None:
+        """Per-test time of tenant test cases; plain Django's TestCase is the floor.
+
+        Ours: pgschemas-testing's TenantTestCase. django-tenants: its TenantTestCase (one
+        row) and its FastTenantTestCase (another row), side by side with the same samples
+        of ours and plain. django-pgschemas has no test case classes.
+        """
+        m = self.mode
+        runs = (("ours", "tenant"), ("tenants", "tenant"), ("tenants", "fast"), ("plain", "plain"))
+        db = {p: f"bench_{p}_testcases" for p in ("ours", "tenants", "plain")}
+        ready = {p: self.drive(p, "setup", db[p], appset="small") for p in db}
+        na = {"pgs": "django-pgschemas ships no test case classes"}
+        for per_class in m.testcase_per_class:
+            params = {"classes": max(1, m.testcase_tests // per_class), "tests": per_class}
+            samples: dict[tuple[str, str], list[float]] = {run: [] for run in runs}
+            answers: dict[tuple[str, str], dict[str, Any]] = {run: ready[run[0]] for run in runs}
+            for _ in range(m.testcase_reps):
+                for peer, kind in runs:
+                    if answers[(peer, kind)].get("error"):
+                        continue
+                    if not answers[(peer, kind)].get("available", True):
+                        continue
+                    answer = self.drive(
+                        peer, "testcases", db[peer], {**params, "kind": kind}, appset="small"
+                    )
+                    answers[(peer, kind)] = answer
+                    samples[(peer, kind)] += answer.get("samples", [])
+            what = f"{per_class} test{'s' if per_class > 1 else ''} per class"
+            for kind, row_id, name in (
+                ("tenant", "tenantcase", "TenantTestCase"),
+                ("fast", "fast", "FastTenantTestCase"),
+            ):
+                chosen = {"ours": ("ours", "tenant"), "tenants": ("tenants", kind)}
+                chosen["plain"] = ("plain", "plain")
+                self.add_row(
+                    f"testcase.{row_id}.per_class_{per_class}",
+                    f"time per test ({what}; django-tenants: {name}; plain: Django TestCase)",
+                    "ms",
+                    {peer: samples[run] for peer, run in chosen.items()},
+                    {peer: answers[run] for peer, run in chosen.items()},
+                    na=na,
+                )
+
     def measure_scale(self) -> None:
         """N tenants by each peer's clone, then a no-op migrate and routed requests."""
         m = self.mode
@@ -670,6 +734,7 @@ def run_all(run: Run, only: set[str] | None, scale: bool) -> None:
         ("spares", run.measure_spares),
         ("migrate", run.measure_migrate),
         ("routing", run.measure_routing),
+        ("testcases", run.measure_testcases),
     ]
     if scale or (only and "scale" in only):
         steps.append(("scale", run.measure_scale))

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
-import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -9,8 +8,6 @@ import pytest
 from pgschemas.core import ddl
 from pgschemas.core.migration import migrate_schema
 from pgschemas.core.schema import get_static_schema
-
-_counter = itertools.count()
 
 
 @pytest.fixture(scope="session")
@@ -22,30 +19,17 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
         migrate_schema(get_static_schema("sample"))
 
 
+# Tenants come from pgschemas-testing's plugin (tenant_factory): spare schemas renamed
+# in, so a test pays no migrations. The old names stay for the tests that use them.
+
+
 @pytest.fixture
-def make_tenant(db: Any) -> Callable[..., Any]:
+def make_tenant(tenant_factory: Callable[..., Any]) -> Callable[..., Any]:
     """Tenants inside the test's transaction (rolled back afterwards)."""
-    from tests.shared_app.models import Tenant
-
-    def make(schema_name: str | None = None, **fields: Any) -> Tenant:
-        return Tenant.objects.create(schema_name=schema_name or f"t{next(_counter)}", **fields)
-
-    return make
+    return tenant_factory
 
 
 @pytest.fixture
-def committed_tenants(transactional_db: Any) -> Iterator[Callable[..., Any]]:
-    """Committed tenants (visible to other connections and threads); dropped afterwards."""
-    from tests.shared_app.models import Tenant
-
-    created: list[Any] = []
-
-    def make(schema_name: str | None = None, **fields: Any) -> Any:
-        tenant = Tenant.objects.create(schema_name=schema_name or f"c{next(_counter)}", **fields)
-        created.append(tenant)
-        return tenant
-
-    yield make
-    for tenant in created:
-        if tenant.pk is not None:  # not deleted by the test itself
-            tenant.delete(force_drop=True)
+def committed_tenants(transactional_db: Any, tenant_factory: Callable[..., Any]) -> Any:
+    """Committed tenants (visible to other connections and threads); removed afterwards."""
+    return tenant_factory

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-import itertools
+import functools
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -11,8 +11,6 @@ from pgschemas.core import ddl
 from pgschemas.core.migration import migrate_schema
 from pgschemas.core.schema import get_static_schemas
 from pgschemas.routing import cache
-
-_counter = itertools.count()
 
 
 @pytest.fixture(scope="session")
@@ -32,11 +30,18 @@ def _fresh_routing_cache() -> Iterator[None]:
     cache.clear_local()
 
 
-def _make(schema_name: str | None, domains: tuple[str, ...], items: tuple[str, ...]) -> Any:
-    from tests.shared_app.models import Domain, Tenant
+def _make(
+    factory: Callable[..., Any],
+    schema_name: str | None = None,
+    domains: tuple[str, ...] = (),
+    items: tuple[str, ...] = (),
+) -> Any:
+    """A tenant from pgschemas-testing's ``tenant_factory`` (a spare schema renamed in: no
+    migrations), with domains "host" or "host/folder" and items."""
+    from tests.shared_app.models import Domain
     from tests.tenant_app.models import Item
 
-    tenant = Tenant.objects.create(schema_name=schema_name or f"tenant_{next(_counter)}")
+    tenant = factory(schema_name)
     for entry in domains:
         host, _, folder = entry.partition("/")
         Domain.objects.create(tenant=tenant, domain=host, folder=folder)
@@ -47,41 +52,15 @@ def _make(schema_name: str | None, domains: tuple[str, ...], items: tuple[str, .
 
 
 @pytest.fixture
-def make_tenant(db: Any) -> Callable[..., Any]:
-    """Tenants (with domains "host" or "host/folder", and items) inside the test transaction."""
-
-    def make(
-        schema_name: str | None = None,
-        domains: tuple[str, ...] = (),
-        items: tuple[str, ...] = (),
-    ) -> Any:
-        return _make(schema_name, domains, items)
-
-    return make
+def make_tenant(tenant_factory: Callable[..., Any]) -> Callable[..., Any]:
+    """Tenants inside the test transaction (rolled back with it)."""
+    return functools.partial(_make, tenant_factory)
 
 
 @pytest.fixture
-def committed_tenant(transactional_db: Any) -> Iterator[Callable[..., Any]]:
-    """Committed tenants (visible to other threads); dropped afterwards."""
-    created: list[Any] = []
-
-    def make(
-        schema_name: str | None = None,
-        domains: tuple[str, ...] = (),
-        items: tuple[str, ...] = (),
-    ) -> Any:
-        tenant = _make(schema_name, domains, items)
-        created.append(tenant)
-        return tenant
-
-    yield make
-    from tests.shared_app.models import Tenant
-
-    for tenant in created:
-        if Tenant.objects.filter(pk=tenant.pk).exists():
-            tenant.delete(force_drop=True)
-        else:
-            ddl.drop_schema(tenant.schema_name)
+def committed_tenant(transactional_db: Any, tenant_factory: Callable[..., Any]) -> Any:
+    """Committed tenants (visible to other threads); removed after the test."""
+    return functools.partial(_make, tenant_factory)
 
 
 @pytest.fixture

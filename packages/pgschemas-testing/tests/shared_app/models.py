@@ -1,0 +1,14 @@
+from django.db import models
+
+from pgschemas.core.models import TenantModel
+from pgschemas.routing.models import DomainModel
+
+
+class Tenant(TenantModel):
+    auto_drop_schema = True
+
+    name = models.CharField(max_length=100, blank=True)
+
+
+class Domain(DomainModel):
+    pass
