@@ -14,7 +14,7 @@ from kombu import Queue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
 
-from django.conf import settings  # noqa: E402
+from django.conf import settings
 
 QUEUE = os.environ.setdefault("PGSCHEMAS_TEST_CELERY_QUEUE", f"pgschemas-celery-{os.getpid()}")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from celery import shared_task
+from celery import Task, shared_task
 
 from pgschemas.core.activation import get_current_schema
 
@@ -31,3 +31,9 @@ def write_note_after_retry(self: Any, label: str) -> str:
 def touch_nothing(label: str) -> str:
     """No database access at all: only the schema activation is measured."""
     return label
+
+
+@shared_task(base=Task)
+def write_note_plain_base(label: str) -> str:
+    """A task whose base class is Celery's own, not ``TenantTask``."""
+    return write_note(label)  # type: ignore[no-any-return]

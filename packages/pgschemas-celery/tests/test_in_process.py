@@ -21,7 +21,7 @@ def celery_app() -> None:
 
 
 def test_unknown_task_name_is_refused_before_queueing() -> None:
-    with pytest.raises(LookupError, match="No task named 'billing.nope'"):
+    with pytest.raises(LookupError, match=r"No task named 'billing\.nope'"):
         queue_for_each_schema("billing.nope")
 
 

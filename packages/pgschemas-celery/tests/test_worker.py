@@ -8,15 +8,17 @@ from typing import Any
 
 import pytest
 from celery import chain, chord, group
+from celery.signals import before_task_publish
 
 from pgschemas.celery import TaskSchemaNotFound, queue_for_each_schema
+from pgschemas.celery.headers import add_schema_headers
 from pgschemas.core.schema import get_static_schema
 
 from .conftest import Worker, schemas_holding
-from .tasks import touch_nothing, write_note, write_note_after_retry
+from .tasks import touch_nothing, write_note, write_note_after_retry, write_note_plain_base
 
 #: Upper bound for a result to arrive; a guard against hanging, never an assertion.
-WAIT = 60
+WAIT = 120
 
 
 def label() -> str:
@@ -109,6 +111,35 @@ def test_for_each_schema_fans_out_through_selectors(
 def test_queue_for_each_schema_helper_excludes(
     celery_worker: Worker, tenants: tuple[Any, Any]
 ) -> None:
-    a, b = tenants
+    a, _b = tenants
     results = queue_for_each_schema(touch_nothing, ":dynamic:", exclude=a.schema_name, args=["x"])
     assert [result.get(timeout=WAIT) for result in results] == ["x"]
+
+
+def test_plain_base_class_of_a_deleted_tenant_never_writes_to_public(
+    celery_worker: Worker, tenants: tuple[Any, Any]
+) -> None:
+    a, b = tenants
+    schema_name = a.schema_name
+    a.delete(force_drop=True)
+    name = label()
+    with a:
+        result = write_note_plain_base.delay(name)
+    with pytest.raises(Exception, match=f"Schema '{schema_name}' does not exist"):
+        result.get(timeout=WAIT)
+    assert schemas_holding(name, b) == []
+
+
+def test_message_without_schema_headers_runs_in_public(
+    celery_worker: Worker, tenants: tuple[Any, Any]
+) -> None:
+    a, b = tenants
+    name = label()
+    before_task_publish.disconnect(dispatch_uid="pgschemas.celery")
+    try:
+        with a:
+            result = write_note.delay(name)
+    finally:
+        before_task_publish.connect(add_schema_headers, dispatch_uid="pgschemas.celery")
+    assert result.get(timeout=WAIT) == "public"
+    assert schemas_holding(name, a, b) == ["public"]

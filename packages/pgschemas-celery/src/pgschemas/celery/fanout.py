@@ -12,7 +12,6 @@ from typing import Any
 
 from celery import current_app, signature
 from celery.canvas import Signature
-
 from pgschemas.core.activation import override
 
 

@@ -20,7 +20,6 @@ import logging
 from typing import Any
 
 import celery
-
 from pgschemas.core import activation
 from pgschemas.core.config import get_config
 from pgschemas.core.schema import Schema, SchemaLike, get_public_schema
@@ -80,7 +79,7 @@ def leave_task_schema(task_id: str | None = None, **_kwargs: Any) -> None:
         activation.leave()
 
 
-class TenantTask(celery.Task):  # type: ignore[misc]
+class TenantTask(celery.Task):
     """A Celery task that fails, without running its body, when its tenant is gone."""
 
     def before_start(self, task_id: str, args: Any, kwargs: Any) -> None:
