@@ -6,6 +6,7 @@ schema has its own users and sessions (``django.contrib.auth`` is in each tenant
 content types are shared in public).
 """
 
+import os
 from pathlib import Path
 
 from pgschemas_devtools.database import database_settings
@@ -23,6 +24,7 @@ INSTALLED_APPS = [
     "pgschemas.commands",  # above any other app shipping `migrate` (docs/commands.md)
     "pgschemas.routing",
     "pgschemas.clone",
+    "pgschemas.celery",  # tasks run in the tenant that queued them (docs/celery.md)
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -107,9 +109,19 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": database_settings("pgschemas_sandbox")}
+if os.environ.get("PGSCHEMAS_TEST_DB_NAME"):  # a worker subprocess on a test database
+    DATABASES["default"]["NAME"] = os.environ["PGSCHEMAS_TEST_DB_NAME"]
 DATABASE_ROUTERS = ["pgschemas.core.routers.TenantAppsRouter"]
 
 STATIC_URL = "/static/"
+
+# Celery (sandbox/celery_app.py): broker and results on Redis.
+CELERY_BROKER_URL = os.environ.get("PGSCHEMAS_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+CELERY_RESULT_BACKEND = CELERY_BROKER_URL
+CELERY_RESULT_EXPIRES = 600
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("PGSCHEMAS_SANDBOX_CELERY_QUEUE", "sandbox")
+CELERY_WORKER_ENABLE_REMOTE_CONTROL = False
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 LOGGING = {
     "version": 1,

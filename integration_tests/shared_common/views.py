@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.core.cache import cache
 from django.db import connection
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from pgschemas.core import get_current_schema
 
@@ -60,3 +60,12 @@ def visits(request: HttpRequest) -> HttpResponse:
     count = cache.incr("visits")
     schema = get_current_schema()
     return HttpResponse(f"visits={count} schema={schema.schema_name}", content_type="text/plain")
+
+
+@require_POST
+def queue_note(request: HttpRequest) -> JsonResponse:
+    """Queue a Celery task writing a note; it runs in this request's tenant."""
+    from .tasks import add_note
+
+    result = add_note.delay(request.POST.get("text", "")[:200])
+    return JsonResponse({"task_id": result.id})

@@ -5,4 +5,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("whoami/", views.whoami, name="whoami"),
     path("visits/", views.visits, name="visits"),
+    path("queue-note/", views.queue_note, name="queue-note"),
 ]

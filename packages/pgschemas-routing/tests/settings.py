@@ -6,7 +6,11 @@ domain, header, session). Dynamic tenants use ``tests.tenant_app``, routed by th
 model with and without folders.
 """
 
+from pathlib import Path
+
 from pgschemas_devtools.database import database_settings
+
+FILES = Path(__file__).resolve().parent / "tenant_files"
 
 SECRET_KEY = "pgschemas-routing-tests"
 USE_TZ = True
@@ -19,6 +23,7 @@ INSTALLED_APPS = [
     "pgschemas.routing",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
+    "django.contrib.staticfiles",
     "tests.shared_app",
     "tests.tenant_app",
 ]
@@ -49,6 +54,8 @@ TENANTS = {
         "HEADER": "www",
         "SESSION_KEY": "www",
         "URLCONF": "tests.urls_www",
+        "TEMPLATE_DIRS": [FILES / "templates" / "www"],
+        "STATICFILES_DIRS": [FILES / "static" / "www"],
     },
     "blog": {
         "APPS": [],
@@ -61,6 +68,8 @@ TENANTS = {
     "default": {
         "APPS": ["tests.tenant_app"],
         "URLCONF": "tests.tenant_app.urls",
+        "TEMPLATE_DIRS": [str(FILES / "templates" / "tenants" / "{schema_name}")],
+        "STATICFILES_DIRS": [str(FILES / "static" / "tenants" / "{schema_name}")],
     },
 }
 
@@ -68,7 +77,36 @@ ROOT_URLCONF = "tests.urls_public"
 PGSCHEMAS_TENANT_HEADER = "tenant"
 PGSCHEMAS_TENANT_SESSION_KEY = "tenant"
 
-TEMPLATES = [{"BACKEND": "django.template.backends.django.DjangoTemplates", "APP_DIRS": False}]
+# Per-tenant templates and static files (docs/templates-and-static.md).
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [FILES / "templates" / "project"],
+        "OPTIONS": {
+            "loaders": [
+                (
+                    "pgschemas.routing.templates.CachedLoader",
+                    [
+                        "pgschemas.routing.templates.TenantLoader",
+                        "django.template.loaders.filesystem.Loader",
+                    ],
+                )
+            ]
+        },
+    }
+]
+STATIC_URL = "/static/"
+# STATIC_ROOT: set per test (collectstatic into tmp_path).
+STATICFILES_DIRS = [FILES / "static" / "project"]
+STATICFILES_FINDERS = [
+    "pgschemas.routing.staticfiles.TenantStaticFinder",
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "pgschemas.routing.staticfiles.TenantStaticFilesStorage"},
+}
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
 }

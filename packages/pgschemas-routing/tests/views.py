@@ -99,6 +99,13 @@ def stream(request: HttpRequest, urlconf: str) -> StreamingHttpResponse:
     return StreamingHttpResponse(chunks())
 
 
+def page(request: HttpRequest, urlconf: str) -> HttpResponse:
+    """The tenant's own ``greeting.html`` when it has one, else the project's."""
+    from django.shortcuts import render
+
+    return render(request, "greeting.html")
+
+
 def boom(request: HttpRequest, urlconf: str) -> HttpResponse:
     raise RuntimeError("boom")
 
@@ -127,4 +134,5 @@ def patterns(name: str) -> list[Any]:
         path("pooled-items/", pooled_items, kwargs, name="pooled-items"),
         path("stream/", stream, kwargs, name="stream"),
         path("boom/", boom, kwargs, name="boom"),
+        path("page/", page, kwargs, name="page"),
     ]
