@@ -341,3 +341,8 @@ def _check_database() -> list[CheckMessage]:
 
 
 register(check_tenants, Tags.compatibility)
+
+# Citus (docs/citus.md): needs the database, so it runs with `check --database` and `migrate`.
+from .citus import check_citus  # noqa: E402
+
+register(check_citus, Tags.database)
