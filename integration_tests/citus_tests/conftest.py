@@ -62,7 +62,9 @@ def node_of(schema_name: str) -> tuple[str, int]:
 
 
 def is_distributed_schema(schema_name: str) -> bool:
-    return bool(sql("SELECT 1 FROM citus_schemas WHERE schema_name = to_regnamespace(%s)", [schema_name]))
+    return bool(
+        sql("SELECT 1 FROM citus_schemas WHERE schema_name = to_regnamespace(%s)", [schema_name])
+    )
 
 
 def workers() -> list[tuple[str, int]]:

@@ -8,7 +8,6 @@ app, ``citus_public``, holding the documented reference-table migration.
 import os
 
 from pgschemas_devtools.database import database_settings, parse_database_url
-
 from sandbox.settings import *  # noqa: F403
 from sandbox.settings import INSTALLED_APPS, TENANTS
 
@@ -18,6 +17,9 @@ DATABASES = {"default": database_settings(_NAME or "postgres")}
 INSTALLED_APPS = [*INSTALLED_APPS, "citus_tests.citus_public", "citus_tests.citus_tenant"]
 TENANTS = {
     **TENANTS,
-    "public": {**TENANTS["public"], "APPS": [*TENANTS["public"]["APPS"], "citus_tests.citus_public"]},
+    "public": {
+        **TENANTS["public"],
+        "APPS": [*TENANTS["public"]["APPS"], "citus_tests.citus_public"],
+    },
     "default": {**TENANTS["default"], "CLONE_SPARES": 2},
 }

@@ -8,7 +8,7 @@ from django.test import override_settings
 
 from pgschemas.core.citus import check_citus, is_reference_table
 
-from .conftest import is_distributed_schema, node_of, sql
+from .conftest import is_distributed_schema, node_of
 
 
 def test_search_path_statement_goes_through_the_coordinator():

@@ -67,7 +67,9 @@ def test_a_tenant_made_from_a_spare_clone_is_a_distributed_schema(tenants):
     spares = {spare.name for spare in list_spares()}
     assert len(spares) == 2 and all(is_distributed_schema(name) for name in spares)
     tenants("cz_spare")
-    assert len(spares - {spare.name for spare in list_spares()}) == 1  # one spare was renamed into the tenant
+    assert (
+        len(spares - {spare.name for spare in list_spares()}) == 1
+    )  # one spare was renamed into the tenant
     assert is_distributed_schema("cz_spare")
     assert node_of("cz_spare") in workers()
     assert "db=cz_spare" in _whoami("cz-spare.localhost")

@@ -8,3 +8,6 @@ class Plan(models.Model):
 
     class Meta:
         app_label = "citus_public"
+
+    def __str__(self) -> str:
+        return self.name

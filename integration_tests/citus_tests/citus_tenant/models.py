@@ -8,3 +8,6 @@ class Subscription(models.Model):
 
     class Meta:
         app_label = "citus_tenant"
+
+    def __str__(self) -> str:
+        return f"subscription to plan {self.plan_id}"

@@ -93,6 +93,8 @@ NODE_SETTINGS: dict[str, str] = {
     "full_page_writes": "off",
     "listen_addresses": "'127.0.0.1'",
     "log_min_messages": "warning",
+    # Nodes talk to each other over loopback: no TLS (and no client certificates looked up).
+    "citus.node_conninfo": "'sslmode=disable'",
 }
 
 
@@ -417,17 +419,30 @@ def _cluster_user() -> str | None:
         pwd.getpwnam(CLUSTER_USER)
     except KeyError:
         subprocess.run(
-            ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin",
-             CLUSTER_USER],
+            [
+                "useradd",
+                "--system",
+                "--no-create-home",
+                "--shell",
+                "/usr/sbin/nologin",
+                CLUSTER_USER,
+            ],
             check=True,
         )
     return CLUSTER_USER
 
 
 def _run(command: list[str], run_as: str | None, log: Path | None = None) -> None:
+    env = dict(os.environ)
+    if run_as is not None:
+        # The nodes' own libpq (Citus connecting to the other nodes) must not look into
+        # root's home for ~/.postgresql or ~/.pgpass.
+        home = pwd.getpwnam(run_as).pw_dir
+        env.update(HOME=home if os.path.isdir(home) else "/tmp", USER=run_as, LOGNAME=run_as)
     result = subprocess.run(
         command,
         user=run_as,
+        env=env,
         capture_output=True,
         text=True,
         stdin=subprocess.DEVNULL,
@@ -442,8 +457,18 @@ def _run(command: list[str], run_as: str | None, log: Path | None = None) -> Non
 
 def _start_node(node: Node, run_as: str | None, settings: dict[str, str]) -> None:
     _run(
-        [str(PG_BIN / "initdb"), "-D", str(node.pgdata), "-U", "postgres", "--auth=trust",
-         "--no-sync", "-E", "UTF8", "--locale=C"],
+        [
+            str(PG_BIN / "initdb"),
+            "-D",
+            str(node.pgdata),
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "--no-sync",
+            "-E",
+            "UTF8",
+            "--locale=C",
+        ],
         run_as,
     )
     lines = [f"{name} = {value}" for name, value in settings.items()]
@@ -452,8 +477,7 @@ def _start_node(node: Node, run_as: str | None, settings: dict[str, str]) -> Non
         conf.write("\n# pgschemas citus test cluster\n" + "\n".join(lines) + "\n")
     log = node.pgdata.parent / f"{node.name}.log"
     _run(
-        [str(PG_BIN / "pg_ctl"), "-D", str(node.pgdata), "-l", str(log), "-w", "-t", "60",
-         "start"],
+        [str(PG_BIN / "pg_ctl"), "-D", str(node.pgdata), "-l", str(log), "-w", "-t", "60", "start"],
         run_as,
         log,
     )
@@ -464,8 +488,17 @@ def _stop_node(node: Node, run_as: str | None) -> None:
         return
     with contextlib.suppress(Exception):
         _run(
-            [str(PG_BIN / "pg_ctl"), "-D", str(node.pgdata), "-m", "fast", "-w", "-t", "30",
-             "stop"],
+            [
+                str(PG_BIN / "pg_ctl"),
+                "-D",
+                str(node.pgdata),
+                "-m",
+                "fast",
+                "-w",
+                "-t",
+                "30",
+                "stop",
+            ],
             run_as,
         )
     _kill_postmaster(node.pgdata)
@@ -524,4 +557,3 @@ def start_cluster(
         cluster.stop()
         raise
     return cluster
-

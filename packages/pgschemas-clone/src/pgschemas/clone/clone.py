@@ -2,7 +2,8 @@
 
 A handful of round trips whatever the size of the schema: save the session settings we
 change (and turn JIT off), read the catalog (one JSON document), run the generated script
-(one multi-statement query), restore the settings. Any failure rolls the whole clone back,
+(one multi-statement query; one statement per message on Citus, whose workers refuse a
+forwarded DDL message holding several), restore the settings. Any failure rolls the whole clone back,
 including the destination schema when we created it.
 """
 
@@ -19,6 +20,7 @@ from django.db import connections, transaction
 from psycopg import sql
 
 from pgschemas.core import ddl
+from pgschemas.core.citus import citus_installed
 from pgschemas.core.config import get_config
 from pgschemas.core.validation import check_schema_name
 
@@ -125,9 +127,18 @@ def clone_schema(
                 "SELECT pg_catalog.set_config('search_path', pg_catalog.quote_ident({}), true); "
                 "SET LOCAL check_function_bodies = off"
             ).format(sql.Literal(destination))
-            script = sql.SQL(";\n").join([prologue, *plan.statements]).as_string(raw.connection)
             try:
-                raw.execute(script)
+                if citus_installed(connection):
+                    # Citus forwards a DDL command's whole message text to its workers,
+                    # which refuse several statements in one: one statement per message.
+                    for statement in [prologue, *plan.statements]:
+                        raw.execute(statement)
+                else:
+                    raw.execute(
+                        sql.SQL(";\n")
+                        .join([prologue, *plan.statements])
+                        .as_string(raw.connection)
+                    )
             except psycopg.Error as exc:
                 raise CloneError(
                     f"Cloning {source!r} into {destination!r} failed, nothing was kept: {exc}"
