@@ -1,16 +1,21 @@
 """Tenants on the cluster: created by migrations, by clone and from spare clones; migrate,
-runschema, routing, cache keys, spread over the workers."""
+runschema, routing by domain and folder, cache keys, channels, spread over the workers."""
 
 from __future__ import annotations
 
 import io
+import json
 import os
 import warnings
 from collections import Counter
 
+from asgiref.sync import async_to_sync
+from channels.testing import WebsocketCommunicator
+from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
+from django.utils.module_loading import import_string
 
 from pgschemas.clone.provisioning import provisioner as clone_provisioner
 from pgschemas.clone.spares import list_spares
@@ -19,6 +24,18 @@ from pgschemas.core.provisioning import register_provisioner, unregister_provisi
 from pgschemas.core.signals import schema_pre_migration
 
 from .conftest import is_distributed_schema, node_of, sql, workers
+
+
+def _rows(schema: str, table: str) -> int:
+    return int(sql(f'SELECT count(*) FROM "{schema}"."{table}"')[0][0])
+
+
+def _same_rows_as_the_reference(schema: str) -> None:
+    """The clone copied the reference's rows (they live on a worker, not the coordinator)."""
+    for table in ("django_migrations", "auth_permission"):
+        expected = _rows("sample", table)
+        assert expected > 0
+        assert _rows(schema, table) == expected, table
 
 
 def _whoami(host: str, path: str = "/whoami/") -> str:
@@ -54,6 +71,7 @@ def test_a_tenant_cloned_from_the_reference_is_a_distributed_schema(tenants):
         warnings.simplefilter("error")  # a ReferenceNotReadyWarning would mean "migrated"
         tenants("cz_cloned")
     assert is_distributed_schema("cz_cloned")
+    _same_rows_as_the_reference("cz_cloned")
     assert node_of("cz_cloned") in workers()
     from tenant_app.models import Product
 
@@ -71,6 +89,7 @@ def test_a_tenant_made_from_a_spare_clone_is_a_distributed_schema(tenants):
         len(spares - {spare.name for spare in list_spares()}) == 1
     )  # one spare was renamed into the tenant
     assert is_distributed_schema("cz_spare")
+    _same_rows_as_the_reference("cz_spare")
     assert node_of("cz_spare") in workers()
     assert "db=cz_spare" in _whoami("cz-spare.localhost")
 
@@ -132,3 +151,26 @@ def test_tenants_spread_over_both_workers(tenants):
     per_worker = Counter(node_of(name) for name in names)
     print(f"\n{count} tenants per worker: {dict(per_worker)}")
     assert set(per_worker) == set(workers())
+
+
+def test_channels_route_a_websocket_to_its_tenant(tenants):
+    tenants("cz_ws")
+    application = import_string(settings.ASGI_APPLICATION)
+
+    async def talk() -> dict[str, object]:
+        communicator = WebsocketCommunicator(
+            application, "/ws/echo/", headers=[(b"host", b"cz-ws.localhost")]
+        )
+        connected, _ = await communicator.connect()
+        assert connected
+        await communicator.send_to(text_data="hello")
+        reply = json.loads(await communicator.receive_from())
+        await communicator.disconnect()
+        return reply
+
+    assert async_to_sync(talk)() == {
+        "tenant": "cz_ws",
+        "schema": "cz_ws",
+        "notes": 0,
+        "echo": "hello",
+    }

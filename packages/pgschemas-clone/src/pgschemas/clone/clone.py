@@ -24,7 +24,7 @@ from pgschemas.core.citus import citus_installed
 from pgschemas.core.config import get_config
 from pgschemas.core.validation import check_schema_name
 
-from .catalog import read_catalog
+from .catalog import read_catalog, use_citus_table_sizes
 from .plan import CloneError, ClonePlan, build_plan
 
 __all__ = ["CloneError", "CloneResult", "clone_schema", "plan_clone"]
@@ -67,7 +67,7 @@ def _clone_settings(cursor: Any) -> Iterator[None]:
     )
 
 
-def _read(cursor: Any, source: str, destination: str) -> ClonePlan:
+def _read(cursor: Any, source: str, destination: str, *, citus: bool) -> ClonePlan:
     cursor.execute(
         "SELECT pg_catalog.set_config('search_path', pg_catalog.quote_ident(%s), true)", [source]
     )
@@ -77,7 +77,9 @@ def _read(cursor: Any, source: str, destination: str) -> ClonePlan:
             f"Cannot clone schema {source!r}: it does not exist. Create it first "
             "(for the clone reference: `manage.py createrefschema`)."
         )
-    return build_plan(doc, source, destination)
+    if citus:
+        use_citus_table_sizes(cursor, source, doc)
+    return build_plan(doc, source, destination, one_subcommand=citus)
 
 
 def plan_clone(source: str, destination: str, *, using: str | None = None) -> ClonePlan:
@@ -89,7 +91,7 @@ def plan_clone(source: str, destination: str, *, using: str | None = None) -> Cl
         connections[alias].cursor() as cursor,
         _clone_settings(cursor),
     ):
-        return _read(cursor, source, destination)
+        return _read(cursor, source, destination, citus=citus_installed(connections[alias]))
 
 
 def clone_schema(
@@ -121,14 +123,15 @@ def clone_schema(
                 )
             ddl.create_schema(destination, using=alias, if_not_exists=False)
         with connection.cursor() as cursor, _clone_settings(cursor):
-            plan = _read(cursor, source, destination)
+            citus = citus_installed(connection)
+            plan = _read(cursor, source, destination, citus=citus)
             raw = cursor.cursor
             prologue = sql.SQL(
                 "SELECT pg_catalog.set_config('search_path', pg_catalog.quote_ident({}), true); "
                 "SET LOCAL check_function_bodies = off"
             ).format(sql.Literal(destination))
             try:
-                if citus_installed(connection):
+                if citus:
                     # Citus forwards a DDL command's whole message text to its workers,
                     # which refuse several statements in one: one statement per message.
                     for statement in [prologue, *plan.statements]:
