@@ -375,7 +375,6 @@ def read_catalog(cursor: Any, schema_name: str) -> dict[str, Any] | None:
     return {key: value or [] for key, value in document.items()}
 
 
-
 #: The size given to a Citus table that has rows: above ``plan.INLINE_MAX_BYTES``.
 CITUS_TABLE_WITH_ROWS_BYTES = 1 << 62
 

@@ -138,9 +138,7 @@ def clone_schema(
                         raw.execute(statement)
                 else:
                     raw.execute(
-                        sql.SQL(";\n")
-                        .join([prologue, *plan.statements])
-                        .as_string(raw.connection)
+                        sql.SQL(";\n").join([prologue, *plan.statements]).as_string(raw.connection)
                     )
             except psycopg.Error as exc:
                 raise CloneError(
