@@ -517,17 +517,20 @@ def start_cluster(
     workers: int = 2,
     settings: dict[str, str] | None = None,
     parent: Path | None = None,
+    citus: bool = True,
 ) -> CitusCluster:
     """Start a coordinator and ``workers`` workers with Citus, registered with each other.
 
-    ``settings`` add to (or override) :data:`NODE_SETTINGS` on every node.
+    ``settings`` add to (or override) :data:`NODE_SETTINGS` on every node. ``citus=False``
+    (with ``workers=0``) starts the same PostgreSQL without Citus: the single server that
+    benchmarks compare the cluster with.
     """
     if not (PG_BIN / "postgres").exists():
         raise RuntimeError(
             f"PostgreSQL {PG_MAJOR} is not installed at {PG_BIN}: "
             f"`apt-get install postgresql-{PG_MAJOR}`"
         )
-    if not (pkglibdir() / "citus.so").is_file():
+    if citus and not (pkglibdir() / "citus.so").is_file():
         raise RuntimeError("Citus is not installed: run `python3 scripts/citus build` (as root)")
     _install_handlers()
     run_as = _cluster_user()
@@ -542,9 +545,13 @@ def start_cluster(
     cluster = CitusCluster(folder, nodes[0], nodes[1:], run_as)
     _clusters.add(cluster)
     wanted = {**NODE_SETTINGS, **(settings or {})}
+    if not citus:
+        wanted = {name: value for name, value in wanted.items() if "citus" not in name}
     try:
         for node in nodes:
             _start_node(node, run_as, wanted)
+        if not citus:
+            return cluster
         for node in nodes:
             cluster.psql(node, "CREATE EXTENSION citus")
         coordinator = cluster.coordinator
