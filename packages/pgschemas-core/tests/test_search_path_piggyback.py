@@ -137,6 +137,26 @@ def test_statements_that_refuse_a_transaction_block_get_the_set_alone() -> None:
     assert messages() == [SET_BLOG, "VACUUM blog_app_post", f"{SET_BLOG}; SHOW search_path"]
 
 
+@pytest.mark.django_db(transaction=True)
+def test_ddl_gets_the_set_in_a_message_of_its_own() -> None:
+    """Citus forwards a DDL message's whole text to its workers, which refuse two statements."""
+    in_public_now()
+    ddl = "CREATE TABLE ddl_probe (id int)"
+    try:
+        with sent_messages() as messages, get_static_schema("blog"):
+            with connection.cursor() as cursor:
+                cursor.execute(ddl)
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT to_regclass('blog.ddl_probe') IS NOT NULL")
+                assert cursor.fetchone() == (True,)
+        sent = messages()
+        assert sent.index(SET_BLOG) == sent.index(ddl) - 1
+        assert not any("set_config" in message and "CREATE" in message for message in sent)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE IF EXISTS blog.ddl_probe")
+
+
 @pytest.mark.django_db
 def test_executemany_copy_and_raw_cursors_run_in_the_tenant() -> None:
     in_public_now()

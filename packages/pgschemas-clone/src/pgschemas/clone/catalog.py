@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from psycopg import sql
+
 #: Objects this package does not know how to copy faithfully. Cloning refuses a source
 #: holding any of them rather than producing a destination that silently differs.
 _UNSUPPORTED = """
@@ -371,3 +373,38 @@ def read_catalog(cursor: Any, schema_name: str) -> dict[str, Any] | None:
         return None
     document: dict[str, Any] = row[0]
     return {key: value or [] for key, value in document.items()}
+
+
+#: The size given to a Citus table that has rows: above ``plan.INLINE_MAX_BYTES``.
+CITUS_TABLE_WITH_ROWS_BYTES = 1 << 62
+
+_CITUS_TABLES = """
+SELECT c.relname
+  FROM pg_catalog.pg_class c
+  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+  JOIN pg_catalog.pg_dist_partition p ON p.logicalrelid = c.oid
+ WHERE n.nspname = %(schema)s AND c.relkind = 'r'
+"""
+
+
+def use_citus_table_sizes(cursor: Any, schema_name: str, document: dict[str, Any]) -> None:
+    """Correct the sizes of Citus tables in ``document`` (on a Citus coordinator).
+
+    A distributed table's rows live in its shard on a worker: on the coordinator its
+    table is empty and ``pg_relation_size`` says 0, which would make the plan skip its
+    rows. Citus' own size functions refuse to run in a transaction that already changed
+    distributed data (tenant creation does), so each table is asked whether it has a row;
+    one that has is planned like a big table (rows first, then constraints and indexes),
+    which is right whatever its size.
+    """
+    cursor.execute(_CITUS_TABLES, {"schema": schema_name})
+    citus_tables = {row[0] for row in cursor.fetchall()}
+    for table in document["tables"]:
+        if table["name"] not in citus_tables:
+            continue
+        cursor.execute(
+            sql.SQL("SELECT EXISTS (SELECT FROM ONLY {}.{})").format(
+                sql.Identifier(schema_name), sql.Identifier(table["name"])
+            )
+        )
+        table["bytes"] = CITUS_TABLE_WITH_ROWS_BYTES if cursor.fetchone()[0] else 0

@@ -2,7 +2,8 @@
 
 A handful of round trips whatever the size of the schema: save the session settings we
 change (and turn JIT off), read the catalog (one JSON document), run the generated script
-(one multi-statement query), restore the settings. Any failure rolls the whole clone back,
+(one multi-statement query; one statement per message on Citus, whose workers refuse a
+forwarded DDL message holding several), restore the settings. Any failure rolls the whole clone back,
 including the destination schema when we created it.
 """
 
@@ -19,10 +20,11 @@ from django.db import connections, transaction
 from psycopg import sql
 
 from pgschemas.core import ddl
+from pgschemas.core.citus import citus_installed
 from pgschemas.core.config import get_config
 from pgschemas.core.validation import check_schema_name
 
-from .catalog import read_catalog
+from .catalog import read_catalog, use_citus_table_sizes
 from .plan import CloneError, ClonePlan, build_plan
 
 __all__ = ["CloneError", "CloneResult", "clone_schema", "plan_clone"]
@@ -65,7 +67,7 @@ def _clone_settings(cursor: Any) -> Iterator[None]:
     )
 
 
-def _read(cursor: Any, source: str, destination: str) -> ClonePlan:
+def _read(cursor: Any, source: str, destination: str, *, citus: bool) -> ClonePlan:
     cursor.execute(
         "SELECT pg_catalog.set_config('search_path', pg_catalog.quote_ident(%s), true)", [source]
     )
@@ -75,7 +77,9 @@ def _read(cursor: Any, source: str, destination: str) -> ClonePlan:
             f"Cannot clone schema {source!r}: it does not exist. Create it first "
             "(for the clone reference: `manage.py createrefschema`)."
         )
-    return build_plan(doc, source, destination)
+    if citus:
+        use_citus_table_sizes(cursor, source, doc)
+    return build_plan(doc, source, destination, one_subcommand=citus)
 
 
 def plan_clone(source: str, destination: str, *, using: str | None = None) -> ClonePlan:
@@ -87,7 +91,7 @@ def plan_clone(source: str, destination: str, *, using: str | None = None) -> Cl
         connections[alias].cursor() as cursor,
         _clone_settings(cursor),
     ):
-        return _read(cursor, source, destination)
+        return _read(cursor, source, destination, citus=citus_installed(connections[alias]))
 
 
 def clone_schema(
@@ -119,15 +123,23 @@ def clone_schema(
                 )
             ddl.create_schema(destination, using=alias, if_not_exists=False)
         with connection.cursor() as cursor, _clone_settings(cursor):
-            plan = _read(cursor, source, destination)
+            citus = citus_installed(connection)
+            plan = _read(cursor, source, destination, citus=citus)
             raw = cursor.cursor
             prologue = sql.SQL(
                 "SELECT pg_catalog.set_config('search_path', pg_catalog.quote_ident({}), true); "
                 "SET LOCAL check_function_bodies = off"
             ).format(sql.Literal(destination))
-            script = sql.SQL(";\n").join([prologue, *plan.statements]).as_string(raw.connection)
             try:
-                raw.execute(script)
+                if citus:
+                    # Citus forwards a DDL command's whole message text to its workers,
+                    # which refuse several statements in one: one statement per message.
+                    for statement in [prologue, *plan.statements]:
+                        raw.execute(statement)
+                else:
+                    raw.execute(
+                        sql.SQL(";\n").join([prologue, *plan.statements]).as_string(raw.connection)
+                    )
             except psycopg.Error as exc:
                 raise CloneError(
                     f"Cloning {source!r} into {destination!r} failed, nothing was kept: {exc}"

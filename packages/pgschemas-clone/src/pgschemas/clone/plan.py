@@ -112,6 +112,8 @@ def _qualified_reference(schema: str) -> re.Pattern[str]:
 
 
 class _Builder:
+    one_subcommand = False
+
     def __init__(self, doc: dict[str, Any], source: str, destination: str) -> None:
         self.doc = doc
         self.src = source
@@ -437,12 +439,19 @@ class _Builder:
         for con in wanted:
             by_table.setdefault(con["table"], []).append(con)
         for table, cons in by_table.items():
-            # One ALTER TABLE per table: a single pass over the rows for all its checks.
-            actions = sql.SQL(", ").join(
+            adds = [
                 sql.SQL("ADD CONSTRAINT {} {}").format(_ident(con["name"]), _text(con["def"]))
                 for con in cons
-            )
-            self.plan.add(sql.SQL("ALTER TABLE {} {}").format(self.qualified(table), actions))
+            ]
+            # One ALTER TABLE per table: a single pass over the rows for all its checks.
+            # Citus refuses ADD CONSTRAINT next to other subcommands: one each there.
+            groups = [[add] for add in adds] if self.one_subcommand else [adds]
+            for group in groups:
+                self.plan.add(
+                    sql.SQL("ALTER TABLE {} {}").format(
+                        self.qualified(table), sql.SQL(", ").join(group)
+                    )
+                )
         every = [con for con in self.doc["constraints"] if con["type"] in kinds]
         self.count("foreign keys" if kinds == ("f",) else "constraints", len(every))
 
@@ -562,6 +571,13 @@ class _Builder:
             )
 
 
-def build_plan(doc: dict[str, Any], source: str, destination: str) -> ClonePlan:
-    """The statements that rebuild ``doc`` (read from ``source``) in ``destination``."""
-    return _Builder(doc, source, destination).build()
+def build_plan(
+    doc: dict[str, Any], source: str, destination: str, *, one_subcommand: bool = False
+) -> ClonePlan:
+    """The statements that rebuild ``doc`` (read from ``source``) in ``destination``.
+
+    ``one_subcommand``: every ``ALTER TABLE`` carries one subcommand (Citus needs it).
+    """
+    builder = _Builder(doc, source, destination)
+    builder.one_subcommand = one_subcommand
+    return builder.build()

@@ -429,3 +429,8 @@ def _check_database() -> list[CheckMessage]:
 
 register(check_tenants, Tags.compatibility)
 register(check_dynamic_tenant_names, Tags.database)
+
+# Citus (docs/citus.md): needs the database, so it runs with `check --database` and `migrate`.
+from .citus import check_citus  # noqa: E402
+
+register(check_citus, Tags.database)

@@ -65,6 +65,14 @@ _OUTSIDE_BLOCK_FIRST = frozenset({"CREATE", "DROP", "ALTER", "REINDEX"})
 _OUTSIDE_BLOCK_WORDS = frozenset(
     {"DATABASE", "TABLESPACE", "CONCURRENTLY", "SYSTEM", "SUBSCRIPTION"}
 )
+#: First words of the statements the ``SET`` is piggybacked on: queries and row changes.
+#: Every other statement (DDL and other utility commands) gets the ``SET`` on its own,
+#: because some servers forward a utility command's whole message text: Citus sends the
+#: text of ``ALTER TABLE`` etc. on a distributed table to its workers, where a message
+#: holding two statements is refused. DDL is rare, so the extra round trip is cheap.
+_PIGGYBACK_FIRST = frozenset(
+    {"SELECT", "INSERT", "UPDATE", "DELETE", "WITH", "VALUES", "TABLE", "MERGE", "SHOW"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,7 +221,8 @@ def _first_words(query: str) -> list[str]:
 
 
 def classify(query: Any) -> str:
-    """``"control"``, ``"outside"`` (refuses a block), ``"plain"`` (any other str), ``"other"``."""
+    """``"control"``, ``"outside"`` (refuses a block), ``"utility"`` (other DDL and utility
+    commands: the ``SET`` goes alone), ``"plain"`` (queries, row changes), ``"other"``."""
     if type(query) is not str:
         return "other"
     words = _first_words(query)
@@ -224,6 +233,8 @@ def classify(query: Any) -> str:
         first in _OUTSIDE_BLOCK_FIRST and not _OUTSIDE_BLOCK_WORDS.isdisjoint(words[1:])
     ):
         return "outside"
+    if first not in _PIGGYBACK_FIRST:
+        return "utility"
     return "plain"
 
 
