@@ -116,7 +116,8 @@ def test_project_from_the_docs_runs_on_the_meta_package_alone(
         for line in installed.splitlines()
         if line.lower().startswith(("pgschemas", "django-pgschemas"))
     )
-    # The meta-package and its six siblings; never upstream's django-pgschemas distribution.
+    # The meta-package and its seven siblings (pgschemas-celery is the opt-in extra); never
+    # upstream's django-pgschemas distribution.
     assert ours == [
         "pgschemas",
         "pgschemas-cache",
@@ -125,6 +126,7 @@ def test_project_from_the_docs_runs_on_the_meta_package_alone(
         "pgschemas-commands",
         "pgschemas-core",
         "pgschemas-routing",
+        "pgschemas-testing",
     ], installed
 
     env = dict(clean_env, COMPAT_DB_NAME=compat_database, PYTHONDONTWRITEBYTECODE="1")

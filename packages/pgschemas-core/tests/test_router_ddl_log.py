@@ -9,6 +9,7 @@ from pgschemas.core import Schema, ddl
 from pgschemas.core.log import SchemaContextFilter
 from pgschemas.core.migration import CachedMigrationLoader, migrate_schema
 from pgschemas.core.routers import TenantAppsRouter
+from pgschemas.core.routing_info import DomainInfo
 from pgschemas.core.schema import get_static_schema
 
 
@@ -138,7 +139,7 @@ def test_log_format_with_every_documented_attribute(schema_log: Any, make_tenant
     tenant = make_tenant("acme")
     with tenant:
         logger.info("in a dynamic tenant, no routing")
-    tenant.domain, tenant.folder = "acme.test.com", "shop"  # as routing sets them
+    tenant.routing = DomainInfo("acme.test.com", "shop")  # as routing sets it
     with tenant:
         logger.info("in a routed dynamic tenant")
     with Schema("blog").routed("blog.test.com"):
