@@ -17,6 +17,12 @@ from pgschemas.core.schema import (
     get_static_schemas,
 )
 
+
+def get_default_schema() -> Schema:
+    """django-pgschemas 1.x: the schema active when nothing else is (``public``)."""
+    return get_public_schema()
+
+
 __all__ = [
     "Schema",
     "SchemaDescriptor",
@@ -25,6 +31,7 @@ __all__ = [
     "activate_public",
     "deactivate",
     "get_current_schema",
+    "get_default_schema",
     "get_public_schema",
     "get_static_schema",
     "get_static_schemas",

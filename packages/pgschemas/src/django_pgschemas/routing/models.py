@@ -6,4 +6,13 @@ from pgschemas.routing.models import (
     tenant_absolute_url,
 )
 
-__all__ = ["DomainModel", "get_primary_domain", "tenant_absolute_url"]
+#: django-pgschemas 1.x's name for :func:`get_primary_domain` (the tenant's primary row,
+#: or None).
+get_primary_domain_for_tenant = get_primary_domain
+
+__all__ = [
+    "DomainModel",
+    "get_primary_domain",
+    "get_primary_domain_for_tenant",
+    "tenant_absolute_url",
+]
