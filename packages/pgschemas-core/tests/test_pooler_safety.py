@@ -22,7 +22,12 @@ from psycopg import ClientCursor
 from pgschemas.core import Schema
 from pgschemas.core.exceptions import SchemaNotFound
 from pgschemas.core.schema import get_static_schema
-from pgschemas_devtools.pgbouncer import PgBouncerUnavailable, find_pgbouncer, start_pgbouncer
+from pgschemas_devtools.pgbouncer import (
+    PgBouncerUnavailable,
+    django_connections_through,
+    find_pgbouncer,
+    start_pgbouncer,
+)
 from tests.test_search_path_piggyback import SET_BLOG, sent_messages
 
 
@@ -162,18 +167,15 @@ def two_clients_one_server(transactional_db: Any) -> Iterator[Callable[[], Any]]
     except PgBouncerUnavailable as error:
         print(f"\n[skip] {error}")
         pytest.skip(str(error))
-    with start_pgbouncer(os.environ["DATABASE_URL"], pool_size=1) as bouncer:
-        settings_dict = connection.settings_dict
-        saved = {key: settings_dict.get(key) for key in ("HOST", "PORT")}
-        connection.close()
-        settings_dict.update(HOST=bouncer.host, PORT=str(bouncer.port))
+    with (
+        start_pgbouncer(os.environ["DATABASE_URL"], pool_size=1) as bouncer,
+        django_connections_through(bouncer),
+    ):
         other = connections.create_connection("default")
         try:
             yield lambda: other
         finally:
             other.close()
-            connection.close()
-            settings_dict.update(saved)
 
 
 def test_two_clients_sharing_one_pgbouncer_server_connection(

@@ -10,9 +10,8 @@ own tenant's schema (as the server reports it) and items, and none may be a 500.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
-import subprocess
-import sys
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -21,18 +20,19 @@ from typing import Any
 
 import pytest
 from django.core.asgi import get_asgi_application
-from django.db import connections
 from django.test import Client
 
 from pgschemas_devtools.pgbouncer import (
     PgBouncer,
     PgBouncerUnavailable,
+    django_connections_through,
     find_pgbouncer,
     start_pgbouncer,
 )
 from tests.asgi import asgi_get
 from tests.conftest import close_thread_connections
-from tests.test_real_servers import http_get, start_server
+from tests.test_real_servers import SERVERS as HOSTILE_HOST_SERVERS
+from tests.test_real_servers import http_get, running_server
 
 TENANTS = 20
 
@@ -47,19 +47,11 @@ def pooled(request: Any) -> Iterator[PgBouncer]:
     except PgBouncerUnavailable as error:
         print(f"\n[skip] {error}")
         pytest.skip(str(error))
-    server_url = os.environ["DATABASE_URL"]
-    with start_pgbouncer(server_url, pool_size=request.param) as bouncer:
-        settings_dict = connections["default"].settings_dict  # shared by every thread
-        saved = {key: settings_dict.get(key) for key in ("HOST", "PORT")}
-        connections["default"].close()
-        settings_dict.update(HOST=bouncer.host, PORT=str(bouncer.port))
-        os.environ["DATABASE_URL"] = bouncer.url
-        try:
-            yield bouncer
-        finally:
-            os.environ["DATABASE_URL"] = server_url
-            connections["default"].close()
-            settings_dict.update(saved)
+    with (
+        start_pgbouncer(os.environ["DATABASE_URL"], pool_size=request.param) as bouncer,
+        django_connections_through(bouncer),
+    ):
+        yield bouncer
 
 
 def _world(committed_tenant: Any) -> list[Target]:
@@ -140,21 +132,9 @@ def test_asyncio_tasks_through_pgbouncer_see_only_their_tenant(
 
 
 SERVERS = {
-    "uvicorn": [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "tests.server_app:asgi_application",
-        "--host=127.0.0.1",
-        "--port={port}",
-        "--lifespan=off",
-        "--log-level=warning",
-    ],
+    "uvicorn": HOSTILE_HOST_SERVERS["uvicorn"],
     "gunicorn": [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "tests.server_app:wsgi_application",
+        *HOSTILE_HOST_SERVERS["gunicorn"][:4],  # python -m gunicorn tests.server_app:...
         "--bind=127.0.0.1:{port}",
         "--workers=2",
         "--threads=4",
@@ -196,27 +176,18 @@ def test_real_servers_through_pgbouncer_see_only_their_tenant(
         pytest.skip(f"{server_name} is not installed")
     targets = _world(committed_tenant)
     stderr_path = tmp_path / f"{server_name}.stderr"
-    process, port = start_server(SERVERS[server_name], stderr_path)  # DATABASE_URL: pgbouncer
-    try:
+    # DATABASE_URL points at pgbouncer (the pooled fixture).
+    with running_server(SERVERS[server_name], stderr_path) as port:
 
         def one(n: int) -> tuple[int, list[str]]:
             target = targets[n % TENANTS]
             status, body = http_get(port, target[0].encode(), "/pooled-items/")
             if status != 200:
                 return status, []
-            import json
-
             return status, _wrong(json.loads(body), target)
 
         with ThreadPoolExecutor(12) as pool:
             answers = list(pool.map(one, range(300)))
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
     errors, wrong, problems = _summary(answers)
     log = stderr_path.read_text(errors="replace")
     assert (len(answers), errors, wrong) == (300, 0, 0), (problems.most_common(5), log[-3000:])
@@ -229,13 +200,10 @@ def test_a_tenant_deleted_here_is_404_in_the_server_process(
     committed_tenant: Any, server_name: str, tmp_path: Path
 ) -> None:
     """The server process cached the tenant's route; the tenant is deleted in this one."""
-    import json
-
     tenant = committed_tenant(domains=("gone.test.com",), items=("gone-item",))
     other = committed_tenant(domains=("stays.test.com",), items=("stays-item",))
     stderr_path = tmp_path / f"{server_name}.stderr"
-    process, port = start_server(SERVERS[server_name], stderr_path)
-    try:
+    with running_server(SERVERS[server_name], stderr_path) as port:
         for _ in range(4):  # every gunicorn worker process caches the route
             status, body = http_get(port, b"gone.test.com", "/pooled-items/")
             assert (status, json.loads(body)["schema"]) == (200, tenant.schema_name)
@@ -247,11 +215,4 @@ def test_a_tenant_deleted_here_is_404_in_the_server_process(
         status, body = http_get(port, b"stays.test.com", "/pooled-items/")
         assert (status, json.loads(body)["items"][0]) == (200, ["stays-item"])
         assert other.schema_name in body.decode()
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
     assert "Traceback" not in stderr_path.read_text(errors="replace")

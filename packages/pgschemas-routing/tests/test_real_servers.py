@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -108,6 +109,21 @@ def start_server(command: list[str], stderr_path: Path) -> tuple[subprocess.Pope
             time.sleep(0.1)
 
 
+@contextmanager
+def running_server(command: list[str], stderr_path: Path) -> Iterator[int]:
+    """A server started with :func:`start_server` (its port), stopped after the block."""
+    process, port = start_server(command, stderr_path)
+    try:
+        yield port
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 SERVERS = {
     "uvicorn": [
         sys.executable,
@@ -143,16 +159,8 @@ def server(request: Any, django_db_setup: Any, tmp_path: Path) -> Iterator[tuple
         print(f"\n[skip] {name} is not installed (pip install {name})")
         pytest.skip(f"{name} is not installed (pip install {name})")
     stderr_path = tmp_path / f"{name}.stderr"
-    process, port = start_server(SERVERS[name], stderr_path)
-    try:
+    with running_server(SERVERS[name], stderr_path) as port:
         yield port, stderr_path
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def test_hostile_hosts_get_400_or_404_and_no_traceback(server: tuple[int, Path]) -> None:

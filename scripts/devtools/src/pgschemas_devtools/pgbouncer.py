@@ -27,12 +27,20 @@ import socket
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from .database import parse_database_url
 
-__all__ = ["PgBouncer", "PgBouncerUnavailable", "find_pgbouncer", "start_pgbouncer"]
+__all__ = [
+    "PgBouncer",
+    "PgBouncerUnavailable",
+    "django_connections_through",
+    "find_pgbouncer",
+    "start_pgbouncer",
+]
 
 _CANDIDATES = ("/usr/sbin/pgbouncer", "/usr/bin/pgbouncer", "/usr/local/bin/pgbouncer")
 
@@ -182,3 +190,30 @@ def start_pgbouncer(
             bouncer.stop()
             raise RuntimeError(f"pgbouncer did not listen on port {port} within 15 s:\n{log}")
         time.sleep(0.05)
+
+
+@contextlib.contextmanager
+def django_connections_through(bouncer: PgBouncer, **extra: Any) -> Iterator[PgBouncer]:
+    """Point every Django connection (all threads: they share the settings dict) and
+    ``DATABASE_URL`` (for subprocesses) at ``bouncer`` for the block, then back.
+
+    ``extra`` settings are applied too (e.g. ``DISABLE_SERVER_SIDE_CURSORS=True``).
+    """
+    from django.db import connections
+
+    server_url = os.environ.get("DATABASE_URL", "")
+    saved: dict[str, dict[str, Any]] = {}
+    for alias in connections:
+        connection = connections[alias]
+        connection.close()
+        keys = ("HOST", "PORT", *extra)
+        saved[alias] = {key: connection.settings_dict.get(key) for key in keys}
+        connection.settings_dict.update(HOST=bouncer.host, PORT=str(bouncer.port), **extra)
+    os.environ["DATABASE_URL"] = bouncer.url
+    try:
+        yield bouncer
+    finally:
+        os.environ["DATABASE_URL"] = server_url
+        for alias, values in saved.items():
+            connections[alias].close()
+            connections[alias].settings_dict.update(values)

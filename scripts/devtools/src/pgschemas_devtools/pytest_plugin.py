@@ -23,12 +23,17 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 
 from .embedded import EmbeddedServer, start_server
-from .pgbouncer import PgBouncer, PgBouncerUnavailable, find_pgbouncer, start_pgbouncer
+from .pgbouncer import (
+    PgBouncer,
+    PgBouncerUnavailable,
+    django_connections_through,
+    find_pgbouncer,
+    start_pgbouncer,
+)
 
 _server_key = pytest.StashKey[EmbeddedServer]()
 _source_key = pytest.StashKey[str]()
@@ -110,29 +115,12 @@ def _pgschemas_through_pooler(request: pytest.FixtureRequest) -> Iterator[PgBoun
         yield None
         return
     request.getfixturevalue("django_db_setup")
-    from django.db import connections
-
     size = int(os.environ.get("PGSCHEMAS_TEST_POOL_SIZE", "2"))
-    server_url = os.environ["DATABASE_URL"]
-    bouncer = start_pgbouncer(server_url, pool_size=size)
-    saved: dict[str, dict[str, Any]] = {}
-    for alias in connections:
-        connection = connections[alias]
-        connection.close()
-        keys = ("HOST", "PORT", "DISABLE_SERVER_SIDE_CURSORS")
-        saved[alias] = {key: connection.settings_dict.get(key) for key in keys}
-        connection.settings_dict.update(
-            HOST=bouncer.host, PORT=str(bouncer.port), DISABLE_SERVER_SIDE_CURSORS=True
-        )
-    os.environ["DATABASE_URL"] = bouncer.url
-    try:
+    with (
+        start_pgbouncer(os.environ["DATABASE_URL"], pool_size=size) as bouncer,
+        django_connections_through(bouncer, DISABLE_SERVER_SIDE_CURSORS=True),
+    ):
         yield bouncer
-    finally:
-        os.environ["DATABASE_URL"] = server_url
-        for alias, values in saved.items():
-            connections[alias].close()
-            connections[alias].settings_dict.update(values)
-        bouncer.stop()
 
 
 @pytest.hookimpl(trylast=True)

@@ -165,6 +165,15 @@ def _setting_sources() -> tuple[Any, Any, Any]:
     )
 
 
+def extra_search_paths() -> tuple[str, ...]:
+    """``PGSCHEMAS_EXTRA_SEARCH_PATHS`` as parsed, read straight from the setting.
+
+    For the backend, which needs it for every statement: :func:`get_config` compares the
+    whole ``TENANTS`` setting on each call, work a statement has no need of.
+    """
+    return _strings(getattr(settings, "PGSCHEMAS_EXTRA_SEARCH_PATHS", ()))
+
+
 def get_config() -> TenancyConfig:
     """The process-wide parsed configuration.
 

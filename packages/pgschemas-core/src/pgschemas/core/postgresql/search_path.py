@@ -41,7 +41,7 @@ from typing import Any
 from psycopg import ClientCursor, errors, pq, sql
 
 from ..activation import get_current_schema
-from ..config import PUBLIC_KEY, get_config
+from ..config import PUBLIC_KEY, extra_search_paths
 from ..exceptions import SchemaNotFound
 
 logger = logging.getLogger("pgschemas.core.postgresql")
@@ -121,7 +121,7 @@ def set_statement(path: tuple[str, ...], connection: Any) -> SetStatement:
 
 def search_path_for(schema_name: str) -> tuple[str, ...]:
     """The search path for a schema, without duplicates, ``public`` last."""
-    return _search_path(schema_name, get_config().extra_search_paths)
+    return _search_path(schema_name, extra_search_paths())
 
 
 @functools.lru_cache(maxsize=8192)
