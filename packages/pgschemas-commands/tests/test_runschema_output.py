@@ -4,6 +4,7 @@ tenant, and ``call_command`` must take the wrapped command's options."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import pty
@@ -19,6 +20,8 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.db import connection
+
+from pgschemas_devtools.pgbouncer import django_connections_through
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
@@ -197,7 +200,11 @@ def test_call_command_still_rejects_options_nobody_has(make_tenant: Any) -> None
 PSQL = shutil.which("psql")
 
 
+BEHIND_POOLER = bool(os.environ.get("PGSCHEMAS_TEST_POOLER"))
+
+
 @pytest.mark.skipif(PSQL is None, reason="psql (postgresql-client) is not installed")
+@pytest.mark.skipif(BEHIND_POOLER, reason="a pooler drops PGOPTIONS: see the refusal test")
 @pytest.mark.django_db(transaction=True)
 def test_dbshell_opens_in_the_tenants_search_path(committed_tenants: Any) -> None:
     committed_tenants("acme")
@@ -222,6 +229,25 @@ def test_dbshell_opens_in_the_tenants_search_path(committed_tenants: Any) -> Non
 
 
 @pytest.mark.skipif(PSQL is None, reason="psql (postgresql-client) is not installed")
+@pytest.mark.django_db(transaction=True)
+def test_dbshell_behind_pgbouncer_refuses_instead_of_opening_in_public(
+    committed_tenants: Any, request: pytest.FixtureRequest
+) -> None:
+    # PgBouncer drops PGOPTIONS: psql would open in public, so dbshell stops and says why.
+    committed_tenants("acme")
+    with contextlib.ExitStack() as stack:
+        if not BEHIND_POOLER:  # the pooler run already goes through one
+            stack.enter_context(django_connections_through(request.getfixturevalue("pgbouncer")))
+        shell = manage("runschema", "dbshell", "-s", "acme", "--", "-At", "-c", "SELECT 1")
+    assert shell.returncode != 0
+    assert shell.stdout == ""  # psql never ran
+    assert "dbshell would not open in 'acme' (\"acme\", \"public\") but in search" in shell.stderr
+    assert "ignored the options passed in PGOPTIONS" in shell.stderr
+    assert "Traceback" not in shell.stderr
+
+
+@pytest.mark.skipif(PSQL is None, reason="psql (postgresql-client) is not installed")
+@pytest.mark.skipif(BEHIND_POOLER, reason="a pooler drops PGOPTIONS: see the refusal test")
 @pytest.mark.django_db(transaction=True)
 def test_dbshell_drop_table_qualified_as_the_migration_guide_says(committed_tenants: Any) -> None:
     # docs/migrating-from-django-tenants.md, step 4: drop a leftover table with its schema.
