@@ -241,7 +241,7 @@ def test_dbshell_behind_pgbouncer_refuses_instead_of_opening_in_public(
         shell = manage("runschema", "dbshell", "-s", "acme", "--", "-At", "-c", "SELECT 1")
     assert shell.returncode != 0
     assert shell.stdout == ""  # psql never ran
-    assert "dbshell would not open in 'acme' (\"acme\", \"public\") but in search" in shell.stderr
+    assert 'dbshell would not open in \'acme\' ("acme", "public") but in search' in shell.stderr
     assert "ignored the options passed in PGOPTIONS" in shell.stderr
     assert "Traceback" not in shell.stderr
 

@@ -216,3 +216,62 @@ def test_a_tenant_deleted_here_is_404_in_the_server_process(
         assert (status, json.loads(body)["items"][0]) == (200, ["stays-item"])
         assert other.schema_name in body.decode()
     assert "Traceback" not in stderr_path.read_text(errors="replace")
+
+
+def _ask(port: int, host: bytes) -> tuple[int, bytes]:
+    """GET /pooled-items/ on ``host``, asking once more when told to (307: route changed)."""
+    status, body = http_get(port, host, "/pooled-items/")
+    if status == 307:
+        status, body = http_get(port, host, "/pooled-items/")
+    return status, body
+
+
+@pytest.mark.parametrize("server_name", sorted(SERVERS))
+@pytest.mark.django_db(transaction=True)
+def test_changes_made_here_reach_the_server_process_without_a_shared_cache(
+    committed_tenant: Any, server_name: str, tmp_path: Path
+) -> None:
+    """The server process cached every route; the rows change in this one (no shared cache,
+    the schemas kept, a queryset update that sends no signal): the cached routes are not
+    served again."""
+    from django.db import connection
+
+    from tests.shared_app.models import Domain
+
+    kept = committed_tenant(domains=("kept.test.com",), items=("kept-item",))
+    moved = committed_tenant(domains=("moved.test.com",), items=("moved-item",))
+    taker = committed_tenant(domains=("taker.test.com",), items=("taker-item",))
+    reused = committed_tenant(domains=("reused.test.com",), items=("reused-old-item",))
+    stderr_path = tmp_path / f"{server_name}.stderr"
+    with running_server(SERVERS[server_name], stderr_path) as port:
+        for _ in range(4):  # every gunicorn worker process caches the routes
+            for host, tenant in (
+                (b"kept.test.com", kept),
+                (b"moved.test.com", moved),
+                (b"reused.test.com", reused),
+            ):
+                status, body = http_get(port, host, "/pooled-items/")
+                assert (status, json.loads(body)["schema"]) == (200, tenant.schema_name)
+
+        kept.auto_drop_schema = reused.auto_drop_schema = False  # the default: schemas stay
+        kept.delete()
+        Domain.objects.filter(domain="moved.test.com").update(tenant=taker, is_primary=False)
+        reused.delete()
+        newcomer = committed_tenant(domains=("reused.test.com",), items=("newcomer-item",))
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT to_regnamespace(%s) IS NOT NULL", [kept.schema_name])
+            assert cursor.fetchone() == (True,)
+
+        for _ in range(4):
+            status, body = http_get(port, b"kept.test.com", "/pooled-items/")
+            assert status == 404, body[:300]
+            assert b"-item" not in body  # the kept schema is not read, nor public
+            status, body = _ask(port, b"moved.test.com")
+            assert status == 200, body[:300]
+            assert json.loads(body)["schema"] == taker.schema_name
+            assert json.loads(body)["items"][0] == ["taker-item"]
+            status, body = _ask(port, b"reused.test.com")
+            assert status == 200, body[:300]
+            assert json.loads(body)["schema"] == newcomer.schema_name
+            assert json.loads(body)["items"][0] == ["newcomer-item"]
+    assert "Traceback" not in stderr_path.read_text(errors="replace")

@@ -21,3 +21,22 @@ class SchemaNotFound(ProgrammingError):
             "dropped. pgschemas refuses to run the statement (it would otherwise run in "
             "public). Recreate the schema (e.g. save the tenant again) or stop routing to it."
         )
+
+
+class RouteChanged(SchemaNotFound):
+    """A cached route no longer holds: its tenant or domain changed in another process.
+
+    Raised by the backend at the first statement run under a routed tenant whose guard
+    (:mod:`pgschemas.core.guard`) the database refused: the statement did not run. A
+    subclass of :class:`SchemaNotFound`, so code handling a vanished tenant handles this
+    too; routing reads the route again and answers 404 (tenant gone) or 307 (ask again).
+    """
+
+    def __init__(self, schema_name: str) -> None:
+        self.schema_name = schema_name
+        ProgrammingError.__init__(
+            self,
+            f"The route to schema {schema_name!r} changed in another process (its tenant was "
+            "deleted or renamed, or its domain moved): the statement was not run. Routing "
+            "reads the route again; outside a routed request, activate the tenant afresh.",
+        )

@@ -104,3 +104,13 @@ def cache_max_bytes() -> int:
             f"16 * 1024 * 1024), got {value!r}."
         )
     return value
+
+
+def route_guard() -> bool:
+    """``PGSCHEMAS_ROUTING_GUARD`` (default True): the first statement of a request routed
+    from the cache checks that the route still holds (see :mod:`.guards`). Read when a
+    route is built, so a change applies to routes read from the database afterwards."""
+    value: Any = getattr(settings, "PGSCHEMAS_ROUTING_GUARD", True)
+    if not isinstance(value, bool):
+        raise ImproperlyConfigured(f"PGSCHEMAS_ROUTING_GUARD must be True or False, got {value!r}.")
+    return value

@@ -25,7 +25,8 @@ from django.db.models import Q
 from pgschemas.core.config import get_config
 from pgschemas.core.utils import get_domain_model, get_tenant_model
 
-from . import cache
+from . import cache, conf
+from .guards import domain_guard, tenant_guard
 from .hosts import MAX_DOMAIN_LENGTH, remove_www
 from .routes import (
     DOMAIN,
@@ -94,10 +95,19 @@ def _snapshot(values: tuple[Any, ...]) -> TenantSnapshot:
 def _build_host(host: str) -> Any:
     def build(data: list[tuple[str, tuple[Any, ...], tuple[str, str] | None]]) -> dict[str, Route]:
         urlconf = dynamic_urlconf()
-        return {
-            folder: dynamic_route(_snapshot(values), DOMAIN, urlconf, host, folder, target)
-            for folder, values, target in data
-        }
+        guarded = conf.route_guard()
+        routes = {}
+        for folder, values, target in data:
+            snapshot = _snapshot(values)
+            guard = None
+            if guarded and target is None:  # a redirecting row answers without a query
+                guard = domain_guard(
+                    snapshot.db_alias, host, folder, snapshot.pk, snapshot.schema_name
+                )
+            routes[folder] = dynamic_route(
+                snapshot, DOMAIN, urlconf, host, folder, target, guard=guard
+            )
+        return routes
 
     return build
 
@@ -195,7 +205,11 @@ def _route_for_value(kind: str, value: str, static: dict[str, Route], allow_db: 
     def build(values: tuple[Any, ...] | None) -> Route | None:
         if values is None:
             return None
-        return dynamic_route(_snapshot(values), kind, dynamic_urlconf(), reference=value)
+        snapshot = _snapshot(values)
+        guard = None
+        if conf.route_guard():
+            guard = tenant_guard(snapshot.db_alias, snapshot.pk, snapshot.schema_name)
+        return dynamic_route(snapshot, kind, dynamic_urlconf(), reference=value, guard=guard)
 
     return cache.load(key, version, lambda: _fetch_tenant(value), build)
 

@@ -26,7 +26,7 @@ from asgiref.sync import iscoroutinefunction, markcoroutinefunction, sync_to_asy
 from django.conf import settings
 from django.core.exceptions import DisallowedHost, ImproperlyConfigured
 from django.core.handlers.exception import get_exception_response
-from django.db import DatabaseError
+from django.db import DatabaseError, connections
 from django.http import (
     FileResponse,
     Http404,
@@ -39,7 +39,7 @@ from django.urls import get_resolver, get_urlconf, set_urlconf
 from django.utils.encoding import escape_uri_path, iri_to_uri
 
 from pgschemas.core.activation import override
-from pgschemas.core.exceptions import SchemaNotFound
+from pgschemas.core.exceptions import RouteChanged, SchemaNotFound
 from pgschemas.core.schema import get_public_schema
 
 from . import cache, conf
@@ -236,13 +236,15 @@ class BaseRoutingMiddleware:
         return None
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> Any:
-        """A query failed because the routed tenant's schema is gone: answer 404, not 500.
+        """The routed tenant is gone or its route changed: 404 or 307, never a 500.
 
-        The backend refuses every statement of a schema that does not exist
-        (:class:`~pgschemas.core.exceptions.SchemaNotFound`), so a tenant deleted by another
-        process is never served from ``public``. This happens only in a process whose cache
-        has not seen the deletion yet: the stale routes are dropped, and when another
-        tenant has taken the request's host meanwhile the client is sent to ask again
+        The backend refuses the statements of a schema that does not exist
+        (:class:`~pgschemas.core.exceptions.SchemaNotFound`), and the first statement of a
+        request routed from the cache checks that the route still holds
+        (:class:`~pgschemas.core.exceptions.RouteChanged`, see :mod:`.guards`). Either way
+        the refused statement did not run; this happens only in a process whose cache has
+        not seen the change yet. The stale routes are dropped and the request's route is
+        read again: when a tenant answers the request now, the client is sent to ask again
         (307 keeps the method and body); else 404.
         """
         tenant = getattr(request, "tenant", None)
@@ -252,20 +254,47 @@ class BaseRoutingMiddleware:
             return None
         cache.clear_local()
         fresh = self._fresh_route(request)
-        if isinstance(fresh, Route) and fresh.schema_name != tenant.schema_name:
-            again = HttpResponseRedirect(request.get_full_path())
-            again.status_code = 307
-            return again
+        changed = isinstance(exception, RouteChanged)
+        if fresh is _MISS and changed:
+            # The request's transaction is aborted (e.g. a middleware wraps the whole
+            # request in one): the next request reads the route afresh, whatever it is.
+            return self._ask_again(request)
+        if isinstance(fresh, Route) and (changed or fresh.schema_name != tenant.schema_name):
+            if changed and fresh.guard is not None and not self._guard_holds(fresh):
+                return None  # read afresh and still refused: not a stale cache, a real error
+            return self._ask_again(request)
         raise Http404(f"Tenant {tenant.schema_name!r} no longer exists")
 
-    def _fresh_route(self, request: HttpRequest) -> Route | None:
-        """The request's route read again from the database (None when unknown)."""
+    @staticmethod
+    def _ask_again(request: HttpRequest) -> HttpResponseRedirect:
+        """307 to the same URL: the client repeats the request (method and body kept)."""
+        again = HttpResponseRedirect(request.get_full_path())
+        again.status_code = 307
+        return again
+
+    @staticmethod
+    def _guard_holds(route: Route) -> bool:
+        """Whether ``route``'s guard holds now (a 307 to a route refused again would loop)."""
+        guard = route.guard
+        assert guard is not None
+        try:
+            with override(get_public_schema()), connections[guard.alias].cursor() as cursor:
+                cursor.execute(f"SELECT {guard.check}")
+        except DatabaseError:
+            return False
+        return True
+
+    def _fresh_route(self, request: HttpRequest) -> Any:
+        """The request's route read again from the database: a Route, None when there is
+        none, MISS when the database cannot say (e.g. an aborted request transaction)."""
         try:
             with override(get_public_schema()):
                 value = self.extract(request)
                 found = self.find(value, allow_db=True) if value is not None else None
-        except (DatabaseError, DisallowedHost):
-            return None  # e.g. an aborted request transaction: nothing safe to conclude
+        except DisallowedHost:
+            return None
+        except DatabaseError:
+            return _MISS
         return found if isinstance(found, Route) else None
 
 

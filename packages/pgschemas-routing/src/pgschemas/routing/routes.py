@@ -26,6 +26,7 @@ from django.db.models.query_utils import DeferredAttribute
 from django.db.models.signals import post_init, pre_init
 
 from pgschemas.core.config import TenancyConfig, get_config
+from pgschemas.core.guard import Guard, attach
 from pgschemas.core.routing_info import DomainInfo, HeadersInfo, RoutingInfo, SessionInfo
 from pgschemas.core.schema import Schema, get_static_schema
 
@@ -151,14 +152,19 @@ class Route:
     static: Schema | None = field(default=None, compare=False)
     #: How the request reached the tenant: ``request.tenant.routing``.
     info: RoutingInfo = None
+    #: What the request's first statement checks (the route still holds), if anything.
+    guard: Guard | None = field(default=None, compare=False)
 
     def tenant(self) -> Any:
-        """The object for ``request.tenant``: a routed ``Schema`` or a fresh tenant row."""
+        """The object for ``request.tenant``: a routed ``Schema`` or a fresh tenant row
+        carrying the route's guard, unchecked."""
         if self.static is not None:
             return self.static
         assert self.snapshot is not None
         tenant = self.snapshot.instantiate()
         tenant.routing = self.info
+        if self.guard is not None:
+            attach(tenant, self.guard)
         return tenant
 
     @property
@@ -199,6 +205,7 @@ def dynamic_route(
     folder: str = "",
     redirect_to: tuple[str, str] | None = None,
     reference: str = "",
+    guard: Guard | None = None,
 ) -> Route:
     return Route(
         schema_name=snapshot.schema_name,
@@ -210,6 +217,7 @@ def dynamic_route(
         redirect_to=redirect_to,
         snapshot=snapshot,
         info=routing_info(mechanism, domain, folder, reference),
+        guard=guard,
     )
 
 

@@ -14,7 +14,10 @@ as one message. PostgreSQL runs a multi-statement message as one implicit transa
 a pooler hands both to the same server connection. The ``regnamespace`` cast fails when the
 tenant's schema does not exist (deleted tenant, dropped schema): the statement never runs,
 and :class:`~pgschemas.core.exceptions.SchemaNotFound` is raised instead of the statement
-silently resolving its tables in ``public``. The cursor steps past the first result
+silently resolving its tables in ``public``. A routed tenant may carry a guard
+(:mod:`..guard`): the first statement of its request adds the guard's check to the same
+``SELECT`` and is refused with :class:`~pgschemas.core.exceptions.RouteChanged` when the
+cached route no longer holds. The cursor steps past the first result
 (``nextset()``), so callers see exactly the results, ``rowcount`` and ``description`` of
 their own statement.
 
@@ -42,7 +45,8 @@ from psycopg import ClientCursor, errors, pq, sql
 
 from ..activation import get_current_schema
 from ..config import PUBLIC_KEY, extra_search_paths
-from ..exceptions import SchemaNotFound
+from ..exceptions import RouteChanged, SchemaNotFound
+from ..guard import PendingGuard, is_guard_error, pending_guard
 
 logger = logging.getLogger("pgschemas.core.postgresql")
 
@@ -86,6 +90,14 @@ class SetStatement:
     prefix: str
     #: ``prefix`` with ``%`` doubled, for statements that have parameters.
     escaped_prefix: str
+    #: The request's guard this statement also checks (see :mod:`..guard`), if any.
+    guard: PendingGuard | None = None
+
+    def guarded(self, pending: PendingGuard) -> SetStatement:
+        """This statement checking ``pending``'s condition too (built per request)."""
+        text = f"{self.text}, {pending.guard.check}"
+        prefix = f"{text}; "
+        return SetStatement(self.path, text, prefix, prefix.replace("%", "%%"), pending)
 
 
 _statements: dict[tuple[str, ...], SetStatement] = {}
@@ -158,6 +170,8 @@ class SearchPathState:
     def sent(self, statement: SetStatement) -> None:
         self.known = statement.path
         self.sets += 1
+        if statement.guard is not None:
+            statement.guard.done = True
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug("search_path = %s (alias=%s)", ", ".join(statement.path), self.alias)
 
@@ -170,7 +184,11 @@ class SearchPathState:
             self.known = None
         elif status == _INERROR:
             return None  # nothing runs; the rollback that must follow resets us
-        wanted = search_path_for(get_current_schema().schema_name)
+        schema = get_current_schema()
+        wanted = search_path_for(schema.schema_name)
+        pending = pending_guard(schema, self.alias)
+        if pending is not None:
+            return set_statement(wanted, connection).guarded(pending)
         if wanted == self.known:
             return None
         return set_statement(wanted, connection)
@@ -182,6 +200,13 @@ def _missing_schema(error: errors.InvalidSchemaName, statement: SetStatement) ->
     return position is None or int(position) <= len(statement.text)
 
 
+def refusal(error: errors.InvalidSchemaName, statement: SetStatement) -> SchemaNotFound:
+    """Our exception for ``error``, raised by ``statement``'s schema check or guard."""
+    if statement.guard is not None and is_guard_error(error):
+        return RouteChanged(statement.path[0])
+    return SchemaNotFound(statement.path[0])
+
+
 def send_alone(connection: Any, state: SearchPathState, statement: SetStatement) -> None:
     """Send ``statement`` in a message of its own, now (on a cursor that adds nothing)."""
     try:
@@ -189,7 +214,7 @@ def send_alone(connection: Any, state: SearchPathState, statement: SetStatement)
             cursor.execute(statement.text)
     except errors.InvalidSchemaName as error:
         state.forget()
-        raise SchemaNotFound(statement.path[0]) from error
+        raise refusal(error, statement) from error
     except BaseException:
         state.forget()
         raise
@@ -279,7 +304,7 @@ def search_path_cursor(base: type) -> type:
             except errors.InvalidSchemaName as error:
                 state.forget()
                 if _missing_schema(error, statement):
-                    raise SchemaNotFound(statement.path[0]) from error
+                    raise refusal(error, statement) from error
                 raise
             except BaseException:
                 state.forget()
