@@ -12,6 +12,7 @@ from django.contrib.auth.models import User
 from django.contrib.sessions.backends.db import SessionStore
 from django.test import override_settings
 
+from pgschemas.channels.routed import GONE
 from pgschemas.channels.router import REFUSED
 from pgschemas.core import Schema
 from pgschemas.core.schema import get_static_schema
@@ -196,3 +197,39 @@ def test_lifespan_is_acknowledged() -> None:
         return sent
 
     assert async_to_sync(run)() == ["lifespan.startup.complete", "lifespan.shutdown.complete"]
+
+
+@pytest.mark.parametrize("path", ["/ws/items/", "/ws/async/"])
+def test_a_stale_route_ends_the_websocket_without_a_traceback(
+    tenants: Any, path: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Another process deletes tenant1 (no signal reaches this one; its schema stays): the
+    # consumer's first query is refused, the connection ends, the reconnect is refused.
+    from django.db import connection
+
+    from tests.shared_app.models import Domain, Tenant
+
+    assert async_to_sync(exchange)(path, "tenant1.test.com", {})["schema"] == "tenant1"
+    with connection.cursor() as cursor:
+        for model in (Domain, Tenant):
+            column = "tenant_id" if model is Domain else "id"
+            cursor.execute(
+                f'DELETE FROM "{model._meta.db_table}" WHERE "{column}" = %s',
+                [tenants["tenant1"].pk],
+            )
+
+    async def stale() -> Any:
+        ws = communicator(path, "tenant1.test.com")
+        connected, _ = await ws.connect()
+        assert connected  # the handshake needs no query: the route is still cached
+        await ws.send_json_to({"add": "must not be written"})
+        output = await ws.receive_output(timeout=5)
+        await ws.wait()
+        return output
+
+    caplog.set_level("WARNING", logger="pgschemas.channels")
+    output = async_to_sync(stale)()
+    assert output == {"type": "websocket.close", "code": GONE}
+    assert "changed in another process" in caplog.text
+    assert names("tenant1") == []  # the kept schema was not written to
+    assert async_to_sync(refused)(path, "tenant1.test.com") == REFUSED
