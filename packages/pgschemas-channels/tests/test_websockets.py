@@ -22,6 +22,9 @@ from tests.tenant_app.models import Item
 
 pytestmark = committed
 
+#: channels' default handshake timeout is 1 s: too short on a loaded 2-core CI machine.
+CONNECT_TIMEOUT = 10
+
 
 def communicator(path: str, host: str, cookie: str | None = None) -> WebsocketCommunicator:
     headers = [(b"host", host.encode())]
@@ -32,7 +35,7 @@ def communicator(path: str, host: str, cookie: str | None = None) -> WebsocketCo
 
 async def exchange(path: str, host: str, message: dict[str, Any], cookie: str | None = None) -> Any:
     ws = communicator(path, host, cookie)
-    connected, code = await ws.connect()
+    connected, code = await ws.connect(timeout=CONNECT_TIMEOUT)
     assert connected, f"{host}{path} was refused ({code})"
     await ws.send_json_to(message)
     reply = await ws.receive_json_from(timeout=5)
@@ -42,7 +45,7 @@ async def exchange(path: str, host: str, message: dict[str, Any], cookie: str | 
 
 async def refused(path: str, host: str) -> Any:
     ws = communicator(path, host)
-    connected, code = await ws.connect()
+    connected, code = await ws.connect(timeout=CONNECT_TIMEOUT)
     assert not connected
     return code
 
@@ -142,7 +145,7 @@ def test_broadcasts_stay_in_their_tenant(tenants: Any, channel_layer: str) -> No
         }
         joined = {}
         for name, ws in sockets.items():
-            assert (await ws.connect())[0]
+            assert (await ws.connect(timeout=CONNECT_TIMEOUT))[0]
             joined[name] = (await ws.receive_json_from(timeout=5))["joined"]
         assert joined == {
             "tenant1-a": "tenant1.chat",
@@ -220,7 +223,7 @@ def test_a_stale_route_ends_the_websocket_without_a_traceback(
 
     async def stale() -> Any:
         ws = communicator(path, "tenant1.test.com")
-        connected, _ = await ws.connect()
+        connected, _ = await ws.connect(timeout=CONNECT_TIMEOUT)
         assert connected  # the handshake needs no query: the route is still cached
         await ws.send_json_to({"add": "must not be written"})
         output = await ws.receive_output(timeout=5)
