@@ -251,11 +251,17 @@ def _first_words(query: str) -> list[str]:
     return [word.upper().rstrip(";") for word in query.lstrip().lstrip("(").split(None, 5)[:5]]
 
 
+#: How the statements Django's compiler writes begin: ``"plain"`` without splitting words.
+_PLAIN_HEADS = frozenset({"SELECT ", "INSERT ", "UPDATE ", "DELETE "})
+
+
 def classify(query: Any) -> str:
     """``"control"``, ``"outside"`` (refuses a block), ``"utility"`` (other DDL and utility
     commands: the ``SET`` goes alone), ``"plain"`` (queries, row changes), ``"other"``."""
     if type(query) is not str:
         return "other"
+    if query[:7] in _PLAIN_HEADS:
+        return "plain"  # the first statement of nearly every transaction: decided cheaply
     words = _first_words(query)
     first = words[0] if words else ""
     if first in _CONTROL:
