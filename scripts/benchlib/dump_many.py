@@ -10,8 +10,8 @@ Runs in the test environment ``scripts/test`` creates, with the embedded Postgre
 small app as :mod:`recycle_memory` does, then times ``pg_dump -Fc`` of the whole database
 and ``pg_dump -Fc -n <one schema>``, each to ``/dev/null``, and prints the exit status and
 the last line of ``stderr`` of each (a whole-database dump takes a lock on every table
-in one transaction: past ``max_locks_per_transaction`` x ``max_connections`` tables it
-fails).
+in one transaction; when the lock table cannot hold them it fails with ``out of shared
+memory``), plus the sizes of the catalog.
 """
 
 from __future__ import annotations
