@@ -99,8 +99,8 @@ class DatabaseWrapper(_OriginalWrapper):
         return getattr(self, "pool", None) is not None
 
     def close_if_unusable_or_obsolete(self) -> None:
-        # Django calls this on request_started and request_finished (and Celery around
-        # tasks): the end of a request is where a persistent connection is replaced.
+        # Django calls this on request_started and request_finished: the end of a
+        # request is where a persistent connection is replaced.
         if self.connection is not None and self._pgschemas_may_recycle():
             self.close()
             return
