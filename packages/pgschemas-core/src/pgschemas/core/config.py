@@ -193,7 +193,10 @@ def extra_search_paths() -> tuple[str, ...]:
     For the backend, which needs it for every statement: :func:`get_config` compares the
     whole ``TENANTS`` setting on each call, work a statement has no need of.
     """
-    return _strings(_optional_sources()[0])
+    raw = _optional_sources()[0]
+    if raw == ():  # unset, the usual case: nothing to convert for each statement
+        return ()
+    return _strings(raw)
 
 
 def get_config() -> TenancyConfig:
