@@ -10,8 +10,8 @@ end of a request (``close_if_unusable_or_obsolete``, which Django calls on
 ``request_started``/``request_finished``) or when a pooled connection is handed back, never
 inside a transaction.
 
-Off by default: a new connection costs a few milliseconds, the schemas it had cached are
-read again, and a project with few tenants per connection gains nothing.
+Off by default: each replacement costs a new connection and catalog reads the old one had
+cached, which a project with few tenants per connection would pay for nothing.
 """
 
 from __future__ import annotations
