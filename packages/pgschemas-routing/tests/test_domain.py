@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 
 from pgschemas.core.activation import get_current_schema
 
@@ -172,3 +172,19 @@ def test_www_in_front_of_a_host_routes_like_the_host(make_tenant: Any) -> None:
     assert (data["schema"], data["domain"]) == (tenant.schema_name, "shop.test.com")
     # A static tenant listing the www host itself keeps it (settings: www.test.com).
     assert get("www.test.com", "/whoami/").json()["domain"] == "www.test.com"
+
+
+def test_tenants_edited_between_requests_are_seen_by_the_next(settings: Any) -> None:
+    """The configuration is read once per request (pinned): changes apply from the next."""
+    assert get("news.test.com", "/whoami/").status_code == 404
+    domains = settings.TENANTS["blog"]["DOMAINS"]
+    domains.append("news.test.com")  # in place: no setting_changed signal
+    try:
+        assert get("news.test.com", "/whoami/").json()["schema"] == "blog"
+    finally:
+        domains.remove("news.test.com")
+    assert get("news.test.com", "/whoami/").status_code == 404
+    tenants = {**settings.TENANTS, "blog": {**settings.TENANTS["blog"], "DOMAINS": ["n.test.com"]}}
+    with override_settings(TENANTS=tenants):
+        assert get("n.test.com", "/whoami/").json()["schema"] == "blog"
+        assert get("blog.test.com", "/whoami/").status_code == 404
