@@ -54,6 +54,15 @@ def pooled(request: Any) -> Iterator[PgBouncer]:
         yield bouncer
 
 
+def require(server_name: str) -> None:
+    """Skip, with the reason printed, where the server is not installed."""
+    try:
+        __import__(server_name)
+    except ImportError:
+        print(f"\n[skip] {server_name} is not installed (pip install {server_name})")
+        pytest.skip(f"{server_name} is not installed")
+
+
 def _world(committed_tenant: Any) -> list[Target]:
     return [
         (f"pool{i}.test.com", tenant.schema_name, f"pooled-{i}")
@@ -169,11 +178,7 @@ def test_real_servers_through_pgbouncer_see_only_their_tenant(
     server_name, environment = VARIANTS[variant]
     for name, value in environment.items():
         monkeypatch.setenv(name, value)
-    try:
-        __import__(server_name)
-    except ImportError:
-        print(f"\n[skip] {server_name} is not installed (pip install {server_name})")
-        pytest.skip(f"{server_name} is not installed")
+    require(server_name)
     targets = _world(committed_tenant)
     stderr_path = tmp_path / f"{server_name}.stderr"
     # DATABASE_URL points at pgbouncer (the pooled fixture).
@@ -200,6 +205,7 @@ def test_a_tenant_deleted_here_is_404_in_the_server_process(
     committed_tenant: Any, server_name: str, tmp_path: Path
 ) -> None:
     """The server process cached the tenant's route; the tenant is deleted in this one."""
+    require(server_name)
     tenant = committed_tenant(domains=("gone.test.com",), items=("gone-item",))
     other = committed_tenant(domains=("stays.test.com",), items=("stays-item",))
     stderr_path = tmp_path / f"{server_name}.stderr"
@@ -241,6 +247,7 @@ def test_changes_made_here_reach_the_server_process_without_a_shared_cache(
     served again."""
     from django.db import connection
 
+    require(server_name)
     from tests.shared_app.models import Domain
 
     kept = committed_tenant(domains=("kept.test.com",), items=("kept-item",))
