@@ -175,6 +175,7 @@ def test_a_test_asking_only_for_tenant_runs_in_the_test_database_quietly(tmp_pat
     # No marker, no `db`: pytest-django creates the test databases the session's tests
     # declare, so the fixtures must declare theirs, or the test would run (and leave spare
     # schemas) in the real database. Here the "real" database does not even exist.
+    import importlib.util
     import os
     import subprocess
     import sys
@@ -188,11 +189,17 @@ def test_a_test_asking_only_for_tenant_runs_in_the_test_database_quietly(tmp_pat
         "from tests.settings import DATABASES\n"
         f"DATABASES['default'] = {{**DATABASES['default'], 'NAME': {real!r}, "
         f"'TEST': {{'NAME': 'test_{real}'}}}}\n"
+    )
+    with_clone = importlib.util.find_spec("pgschemas.clone") is not None
+    if with_clone:  # not where pgschemas-testing's wheel is tested alone
         # With a clone reference configured (none is built in a test database), spares
         # are built by migrations without pgschemas-clone's createrefschema advice.
-        "INSTALLED_APPS = [*INSTALLED_APPS, 'pgschemas.clone']\n"
-        "TENANTS = {**TENANTS, 'default': {**TENANTS['default'], 'CLONE_REFERENCE': 'sample'}}\n"
-    )
+        with (tmp_path / "outer_settings.py").open("a") as settings_file:
+            settings_file.write(
+                "INSTALLED_APPS = [*INSTALLED_APPS, 'pgschemas.clone']\n"
+                "TENANTS = {**TENANTS, 'default': {**TENANTS['default'], "
+                "'CLONE_REFERENCE': 'sample'}}\n"
+            )
     (tmp_path / "test_only_fixtures.py").write_text(
         "def test_only_fixtures(tenant):\n"
         "    from django.db import connection\n"
