@@ -108,9 +108,7 @@ def test_log_filter_adds_the_session_or_header_reference() -> None:
 
 
 #: A format using every attribute SchemaContextFilter documents.
-EVERY_ATTRIBUTE = (
-    "%(schema_name)s|%(domain)s|%(domain_url)s|%(folder)s|%(reference)s|%(message)s"
-)
+EVERY_ATTRIBUTE = "%(schema_name)s|%(domain)s|%(domain_url)s|%(folder)s|%(reference)s|%(message)s"
 
 
 @pytest.fixture
