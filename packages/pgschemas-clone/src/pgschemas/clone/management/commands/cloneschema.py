@@ -132,7 +132,7 @@ class Command(BaseCommand):
             # Only ask a question whose "yes" can be carried out.
             if options["verbosity"]:
                 self.stderr.write(f"Not offering a tenant row for {destination!r}: {cannot}.")
-        elif ask:
+        elif ask and tenant_model is not None:
             create_tenant = self._confirm(f"Create a tenant row for schema {destination!r}?")
             if create_tenant:
                 tenant_fields = self._ask_fields(tenant_model, {"schema_name"}, tenant_fields)
