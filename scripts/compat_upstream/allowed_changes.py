@@ -94,12 +94,12 @@ CHANGES: tuple[Change, ...] = (
         path="sandbox/tests/commands/test_executors.py",
         old="from django_pgschemas.management.commands import CommandScope, SchemaCommand\n",
         new=_COMMAND_SCOPE + "from django_pgschemas.management.commands import SchemaCommand\n",
-        reason=("CommandScope is an undocumented upstream internal; ours is Scope"),
+        reason="CommandScope is an undocumented upstream internal; ours is Scope",
     ),
     Change(
         path="sandbox/tests/test_schema.py",
         old="    shallow_equal,\n)\n",
-        new=(")\nfrom pgschemas.core.activation import same_schema as shallow_equal\n"),
+        new=")\nfrom pgschemas.core.activation import same_schema as shallow_equal\n",
         reason=(
             "schema.shallow_equal is an undocumented upstream helper (same name, same "
             "routing); ours is pgschemas.core.activation.same_schema, which compares the "
