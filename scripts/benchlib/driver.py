@@ -597,6 +597,15 @@ def act_routing(params: dict[str, Any]) -> dict[str, Any]:
     per_batch = max(1, requests // 10)
     done = 0
     failures = 0
+    # BENCH_PROFILE=DIR: the timed requests under cProfile, stats in DIR/routing-<peer>-...
+    # (slower; for finding per-request costs, never for the published figures).
+    profile_dir = os.environ.get("BENCH_PROFILE")
+    profiler = None
+    if profile_dir:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
     total_start = time.perf_counter()
     while done < requests:
         n = min(per_batch, requests - done)
@@ -610,6 +619,10 @@ def act_routing(params: dict[str, Any]) -> dict[str, Any]:
         batches.append((time.perf_counter() - start) / n * 1e6)
         done += n
     total = time.perf_counter() - total_start
+    if profiler is not None:
+        profiler.disable()
+        Path(profile_dir).mkdir(parents=True, exist_ok=True)
+        profiler.dump_stats(Path(profile_dir) / f"routing-{PEER}-{len(hosts)}-{os.getpid()}.pstats")
     Counter.enabled = False
     if failures:
         raise RuntimeError(f"{failures} of {requests} routed requests did not answer 200")

@@ -11,14 +11,14 @@ from channels.testing import WebsocketCommunicator
 from pgschemas.channels.router import REFUSED
 from tests.composed_routing import domain_application, headers_application
 from tests.conftest import committed
-from tests.test_websockets import _login
+from tests.test_websockets import CONNECT_TIMEOUT, _login
 
 pytestmark = committed
 
 
 async def talk(application: Any, path: str, headers: list[tuple[bytes, bytes]]) -> Any:
     ws = WebsocketCommunicator(application, path, headers=headers)
-    connected, code = await ws.connect()
+    connected, code = await ws.connect(timeout=CONNECT_TIMEOUT)
     if not connected:
         return code
     await ws.send_json_to({"add": "x"})

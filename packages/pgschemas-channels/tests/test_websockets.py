@@ -12,6 +12,7 @@ from django.contrib.auth.models import User
 from django.contrib.sessions.backends.db import SessionStore
 from django.test import override_settings
 
+from pgschemas.channels.routed import GONE
 from pgschemas.channels.router import REFUSED
 from pgschemas.core import Schema
 from pgschemas.core.schema import get_static_schema
@@ -20,6 +21,9 @@ from tests.routing import application
 from tests.tenant_app.models import Item
 
 pytestmark = committed
+
+#: channels' default handshake timeout is 1 s: too short on a loaded 2-core CI machine.
+CONNECT_TIMEOUT = 10
 
 
 def communicator(path: str, host: str, cookie: str | None = None) -> WebsocketCommunicator:
@@ -31,7 +35,7 @@ def communicator(path: str, host: str, cookie: str | None = None) -> WebsocketCo
 
 async def exchange(path: str, host: str, message: dict[str, Any], cookie: str | None = None) -> Any:
     ws = communicator(path, host, cookie)
-    connected, code = await ws.connect()
+    connected, code = await ws.connect(timeout=CONNECT_TIMEOUT)
     assert connected, f"{host}{path} was refused ({code})"
     await ws.send_json_to(message)
     reply = await ws.receive_json_from(timeout=5)
@@ -41,7 +45,7 @@ async def exchange(path: str, host: str, message: dict[str, Any], cookie: str | 
 
 async def refused(path: str, host: str) -> Any:
     ws = communicator(path, host)
-    connected, code = await ws.connect()
+    connected, code = await ws.connect(timeout=CONNECT_TIMEOUT)
     assert not connected
     return code
 
@@ -141,7 +145,7 @@ def test_broadcasts_stay_in_their_tenant(tenants: Any, channel_layer: str) -> No
         }
         joined = {}
         for name, ws in sockets.items():
-            assert (await ws.connect())[0]
+            assert (await ws.connect(timeout=CONNECT_TIMEOUT))[0]
             joined[name] = (await ws.receive_json_from(timeout=5))["joined"]
         assert joined == {
             "tenant1-a": "tenant1.chat",
@@ -196,3 +200,39 @@ def test_lifespan_is_acknowledged() -> None:
         return sent
 
     assert async_to_sync(run)() == ["lifespan.startup.complete", "lifespan.shutdown.complete"]
+
+
+@pytest.mark.parametrize("path", ["/ws/items/", "/ws/async/"])
+def test_a_stale_route_ends_the_websocket_without_a_traceback(
+    tenants: Any, path: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Another process deletes tenant1 (no signal reaches this one; its schema stays): the
+    # consumer's first query is refused, the connection ends, the reconnect is refused.
+    from django.db import connection
+
+    from tests.shared_app.models import Domain, Tenant
+
+    assert async_to_sync(exchange)(path, "tenant1.test.com", {})["schema"] == "tenant1"
+    with connection.cursor() as cursor:
+        for model in (Domain, Tenant):
+            column = "tenant_id" if model is Domain else "id"
+            cursor.execute(
+                f'DELETE FROM "{model._meta.db_table}" WHERE "{column}" = %s',
+                [tenants["tenant1"].pk],
+            )
+
+    async def stale() -> Any:
+        ws = communicator(path, "tenant1.test.com")
+        connected, _ = await ws.connect(timeout=CONNECT_TIMEOUT)
+        assert connected  # the handshake needs no query: the route is still cached
+        await ws.send_json_to({"add": "must not be written"})
+        output = await ws.receive_output(timeout=5)
+        await ws.wait()
+        return output
+
+    caplog.set_level("WARNING", logger="pgschemas.channels")
+    output = async_to_sync(stale)()
+    assert output == {"type": "websocket.close", "code": GONE}
+    assert "changed in another process" in caplog.text
+    assert names("tenant1") == []  # the kept schema was not written to
+    assert async_to_sync(refused)(path, "tenant1.test.com") == REFUSED

@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from pgschemas.commands.lifecycle import Cancelled
 from pgschemas.core import ddl
 from tests.shared_app.models import Domain, Tenant
 
@@ -60,7 +61,7 @@ def test_createtenant_prompts_on_stderr_and_keeps_stdout_for_the_result() -> Non
 
 @pytest.mark.parametrize("stdin", [StringIO(""), StringIO("half\n"), CtrlC()])
 def test_createtenant_interrupted_prompt_creates_nothing(stdin: Any) -> None:
-    with pytest.raises(CommandError, match="Cancelled"):
+    with pytest.raises(Cancelled, match="nothing was changed"):
         run("createtenant", stdin=stdin)
     assert nothing_created("half")
     assert not Tenant.objects.exists()
@@ -113,9 +114,9 @@ def test_deletetenant_asks_first(tenant_factory: Any) -> None:
     tenant_factory("kept")
     with pytest.raises(CommandError, match="'kept' not deleted"):
         run("deletetenant", "kept", stdin=StringIO("no\n"))
-    with pytest.raises(CommandError, match="Cancelled"):
+    with pytest.raises(Cancelled, match="nothing was changed"):
         run("deletetenant", "kept", stdin=StringIO(""))
-    with pytest.raises(CommandError, match="Cancelled"):
+    with pytest.raises(Cancelled, match="nothing was changed"):
         run("deletetenant", "kept", stdin=CtrlC())
     assert Tenant.objects.filter(schema_name="kept").exists() and ddl.schema_exists("kept")
     _, err = run("deletetenant", "kept", stdin=StringIO("yes\n"))

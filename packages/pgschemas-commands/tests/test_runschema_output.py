@@ -247,6 +247,33 @@ def test_dbshell_behind_pgbouncer_refuses_instead_of_opening_in_public(
 
 
 @pytest.mark.skipif(PSQL is None, reason="psql (postgresql-client) is not installed")
+@pytest.mark.skipif(BEHIND_POOLER, reason="the pooler run's PgBouncer drops PGOPTIONS")
+@pytest.mark.django_db(transaction=True)
+def test_dbshell_behind_a_default_pgbouncer_says_why_psql_cannot_connect(
+    committed_tenants: Any,
+) -> None:
+    # PgBouncer's default configuration refuses the `options` startup parameter outright.
+    from pgschemas_devtools.pgbouncer import PgBouncerUnavailable, find_pgbouncer, start_pgbouncer
+
+    try:
+        find_pgbouncer()
+    except PgBouncerUnavailable as error:
+        pytest.skip(str(error))
+    committed_tenants("acme")
+    with (
+        start_pgbouncer(os.environ["DATABASE_URL"], ignore_startup_parameters="") as strict,
+        django_connections_through(strict),
+    ):
+        shell = manage("runschema", "dbshell", "-s", "acme", "--", "-At", "-c", "SELECT 1")
+    assert shell.returncode != 0
+    assert shell.stdout == ""
+    assert "dbshell cannot open in 'acme'" in shell.stderr, shell.stderr
+    assert "refused the options passed in PGOPTIONS" in shell.stderr
+    assert "unsupported startup parameter" in shell.stderr
+    assert "Traceback" not in shell.stderr
+
+
+@pytest.mark.skipif(PSQL is None, reason="psql (postgresql-client) is not installed")
 @pytest.mark.skipif(BEHIND_POOLER, reason="a pooler drops PGOPTIONS: see the refusal test")
 @pytest.mark.django_db(transaction=True)
 def test_dbshell_drop_table_qualified_as_the_migration_guide_says(committed_tenants: Any) -> None:

@@ -122,33 +122,3 @@ def test_original_backend_cannot_point_at_itself(settings: pytest.FixtureRequest
     settings.PGSCHEMAS_ORIGINAL_BACKEND = "no.such.backend"
     with pytest.raises(ImproperlyConfigured, match=r"'no\.such\.backend' cannot be imported"):
         import_original("base")
-
-
-@pytest.mark.django_db
-def test_flush_also_empties_tables_of_other_schemas_that_reference_the_flushed_ones() -> None:
-    """A tenant's table referencing a public one (admin log -> content types) must not make
-    ``flush`` (run after every TransactionTestCase) fail in public."""
-    from django.core.management.color import no_style
-
-    from pgschemas.core import ddl
-
-    ddl.create_schema("flush_other")
-    with connection.cursor() as cursor:
-        cursor.execute("CREATE TABLE public.pgs_flush_parent (id int PRIMARY KEY)")
-        cursor.execute(
-            "CREATE TABLE flush_other.pgs_flush_child "
-            "(parent_id int REFERENCES public.pgs_flush_parent (id))"
-        )
-        cursor.execute("INSERT INTO public.pgs_flush_parent VALUES (1)")
-        cursor.execute("INSERT INTO flush_other.pgs_flush_child VALUES (1)")
-    statements = connection.ops.sql_flush(no_style(), ["pgs_flush_parent"])
-    assert statements == ['TRUNCATE "pgs_flush_parent", "flush_other"."pgs_flush_child";']
-    with connection.cursor() as cursor:
-        for statement in statements:
-            cursor.execute(statement)
-        cursor.execute("SELECT count(*) FROM flush_other.pgs_flush_child")
-        assert cursor.fetchone() == (0,)
-    # Nothing refers to it from elsewhere: Django's own statement, unchanged.
-    assert connection.ops.sql_flush(no_style(), ["pgs_flush_child"]) == [
-        'TRUNCATE "pgs_flush_child";'
-    ]

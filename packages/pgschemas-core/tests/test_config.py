@@ -7,8 +7,9 @@ from copy import deepcopy
 from typing import Any
 
 import pytest
+from django.test import override_settings
 
-from pgschemas.core.config import get_config
+from pgschemas.core.config import extra_search_paths, get_config, pinned_config
 from pgschemas.core.utils import get_tenant_model
 
 
@@ -56,3 +57,26 @@ def test_restored_setting_is_seen_again(tenants: dict[str, Any]) -> None:
     tenants["default"] = default
 
     assert get_config() == before
+
+
+def test_a_pinned_config_is_read_once(tenants: dict[str, Any]) -> None:
+    with pinned_config() as config:
+        tenants["news"] = {"APPS": ["tests.blog_app"]}
+        assert get_config() is config  # an in-place edit waits for the pin to end
+    assert "news" in get_config().static
+
+
+def test_override_settings_ends_a_pin(tenants: dict[str, Any]) -> None:
+    with pinned_config() as config:
+        assert get_config() is config
+        with override_settings(TENANTS={**tenants, "news": {"APPS": ["tests.blog_app"]}}):
+            assert "news" in get_config().static
+        assert "news" not in get_config().static
+
+
+def test_optional_settings_follow_override_settings() -> None:
+    assert extra_search_paths() == ()
+    with override_settings(PGSCHEMAS_EXTRA_SEARCH_PATHS=["extensions"]):
+        assert extra_search_paths() == ("extensions",)
+        assert get_config().extra_search_paths == ("extensions",)
+    assert extra_search_paths() == ()

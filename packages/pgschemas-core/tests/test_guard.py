@@ -86,3 +86,14 @@ def test_a_missing_schema_is_still_reported_as_missing_with_a_guard() -> None:
         titles()
     assert type(raised.value) is SchemaNotFound
     assert connection.pgschemas_search_path is None
+
+
+@pytest.mark.parametrize("error", [SchemaNotFound("acme"), RouteChanged("acme")])
+def test_the_errors_survive_pickle_and_copy_with_their_message(error: SchemaNotFound) -> None:
+    # Celery hands task errors back through pickle: the message must not be mangled.
+    import copy
+    import pickle
+
+    for again in (pickle.loads(pickle.dumps(error)), copy.copy(error)):
+        assert type(again) is type(error)
+        assert (again.schema_name, str(again)) == ("acme", str(error))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 
 from pgschemas.core.activation import get_current_schema
 
@@ -193,3 +193,19 @@ def test_a_request_object_without_path_info_is_routed_by_its_path(make_tenant: A
     assert DomainRoutingMiddleware(view)(request) == "response"
     assert seen == [folder.schema_name]
     assert request.tenant.folder == "sub"
+
+
+def test_tenants_edited_between_requests_are_seen_by_the_next(settings: Any) -> None:
+    """The configuration is read once per request (pinned): changes apply from the next."""
+    assert get("news.test.com", "/whoami/").status_code == 404
+    domains = settings.TENANTS["blog"]["DOMAINS"]
+    domains.append("news.test.com")  # in place: no setting_changed signal
+    try:
+        assert get("news.test.com", "/whoami/").json()["schema"] == "blog"
+    finally:
+        domains.remove("news.test.com")
+    assert get("news.test.com", "/whoami/").status_code == 404
+    tenants = {**settings.TENANTS, "blog": {**settings.TENANTS["blog"], "DOMAINS": ["n.test.com"]}}
+    with override_settings(TENANTS=tenants):
+        assert get("n.test.com", "/whoami/").json()["schema"] == "blog"
+        assert get("blog.test.com", "/whoami/").status_code == 404

@@ -169,3 +169,61 @@ def test_core_only_projects_get_tenants_without_domain(tenant_factory: Any) -> N
         assert default_domain() == ""
         made = tenant_factory(default_domain())
         assert not Domain.objects.filter(tenant=made).exists()
+
+
+def test_a_test_asking_only_for_tenant_runs_in_the_test_database_quietly(tmp_path: Any) -> None:
+    # No marker, no `db`: pytest-django creates the test databases the session's tests
+    # declare, so the fixtures must declare theirs, or the test would run (and leave spare
+    # schemas) in the real database. Here the "real" database does not even exist.
+    import os
+    import subprocess
+    import sys
+    import uuid
+    from pathlib import Path
+
+    package = Path(__file__).resolve().parent.parent
+    real = f"pgschemas_testing_real_{uuid.uuid4().hex[:8]}"
+    (tmp_path / "outer_settings.py").write_text(
+        "from tests.settings import *  # noqa: F403\n"
+        "from tests.settings import DATABASES\n"
+        f"DATABASES['default'] = {{**DATABASES['default'], 'NAME': {real!r}, "
+        f"'TEST': {{'NAME': 'test_{real}'}}}}\n"
+        # With a clone reference configured (none is built in a test database), spares
+        # are built by migrations without pgschemas-clone's createrefschema advice.
+        "INSTALLED_APPS = [*INSTALLED_APPS, 'pgschemas.clone']\n"
+        "TENANTS = {**TENANTS, 'default': {**TENANTS['default'], 'CLONE_REFERENCE': 'sample'}}\n"
+    )
+    (tmp_path / "test_only_fixtures.py").write_text(
+        "def test_only_fixtures(tenant):\n"
+        "    from django.db import connection\n"
+        "    with connection.cursor() as cursor:\n"
+        "        cursor.execute('SELECT current_database()')\n"
+        "        print('RAN IN', cursor.fetchone()[0])\n"
+    )
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-s",
+            "-p",
+            "no:cacheprovider",
+            "-p",
+            "no:randomly",
+            "-o",
+            "addopts=",
+            "--ds=outer_settings",
+            "--rootdir",
+            str(tmp_path),
+            str(tmp_path / "test_only_fixtures.py"),
+        ],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), str(package)])},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    assert f"RAN IN test_{real}" in run.stdout
+    assert "ReferenceNotReadyWarning" not in run.stdout + run.stderr

@@ -115,6 +115,10 @@ COMMANDS = {
     "createrefschema": "pgschemas.clone.management.commands.createrefschema",
     "cloneschema": "pgschemas.clone.management.commands.cloneschema",
     "clonespares": "pgschemas.clone.management.commands.clonespares",
+    "createtenant": "pgschemas.commands.management.commands.createtenant",
+    "deletetenant": "pgschemas.commands.management.commands.deletetenant",
+    "renametenant": "pgschemas.commands.management.commands.renametenant",
+    "listtenants": "pgschemas.commands.management.commands.listtenants",
 }
 
 

@@ -27,6 +27,10 @@ def test_listed_alone_it_provides_the_commands() -> None:
         "createrefschema",
         "cloneschema",
         "clonespares",
+        "createtenant",
+        "deletetenant",
+        "renametenant",
+        "listtenants",
     ):
         assert commands[name] == "django_pgschemas", name
 

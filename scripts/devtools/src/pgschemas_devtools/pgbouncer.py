@@ -123,8 +123,13 @@ def start_pgbouncer(
     pool_mode: str = "transaction",
     pool_size: int = 2,
     max_client_conn: int = 200,
+    ignore_startup_parameters: str = "extra_float_digits,options,search_path",
 ) -> PgBouncer:
-    """Start pgbouncer in front of ``server_url`` (a ``DATABASE_URL``) and wait until it answers."""
+    """Start pgbouncer in front of ``server_url`` (a ``DATABASE_URL``) and wait until it answers.
+
+    ``ignore_startup_parameters``: what it lets through (and drops) instead of refusing the
+    connection; PgBouncer's own default is none of these.
+    """
     binary = find_pgbouncer()
     server = parse_database_url(server_url)
     host = server["HOST"] or "127.0.0.1"
@@ -153,8 +158,7 @@ def start_pgbouncer(
                 "min_pool_size = 0",
                 "reserve_pool_size = 0",
                 f"max_client_conn = {max_client_conn}",
-                # Django sends these at connect; let them through instead of failing.
-                "ignore_startup_parameters = extra_float_digits,options,search_path",
+                f"ignore_startup_parameters = {ignore_startup_parameters}",
                 f"logfile = {folder / 'pgbouncer.log'}",
                 "server_reset_query =",
                 "",

@@ -30,6 +30,7 @@ from pgschemas.routing.lookup import route_for_header
 from .auth import ASGIApp
 from .lookup import header, host_of, path_info, route_for_scope
 from .refusal import refuse
+from .routed import run_in_tenant
 from .urlconf import load_patterns, matches, ws_urlconf_for
 
 
@@ -49,8 +50,7 @@ class BaseRoutingMiddleware:
         scope = {**scope, "tenant": tenant}
         if tenant is None:
             return await self.inner(scope, receive, send)
-        with override(tenant):
-            return await self.inner(scope, receive, send)
+        return await run_in_tenant(tenant, self.inner, scope, receive, send)
 
 
 class DomainRoutingMiddleware(BaseRoutingMiddleware):

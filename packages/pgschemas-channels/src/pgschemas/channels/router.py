@@ -26,11 +26,10 @@ from typing import Any
 from django.apps import apps
 from django.core.signals import setting_changed
 
-from pgschemas.core.activation import override
-
 from .auth import ASGIApp, TenantAuthMiddlewareStack
 from .lookup import host_of, path_info, route_for_scope
 from .refusal import REFUSED, logger, refuse
+from .routed import run_in_tenant
 from .urlconf import load_patterns, matches, ws_urlconf_for
 
 Middleware = Callable[[ASGIApp], ASGIApp]
@@ -118,8 +117,7 @@ class TenantProtocolRouter:
             return await self.refuse(receive, send, reason, scope)
         tenant = route.tenant()
         inner["tenant"] = tenant
-        with override(tenant):
-            return await application(inner, receive, send)
+        return await run_in_tenant(tenant, application, inner, receive, send)
 
     async def refuse(self, receive: Any, send: Any, reason: str, scope: dict[str, Any]) -> None:
         """Answer the handshake with a close (HTTP 403 on the wire) instead of raising."""

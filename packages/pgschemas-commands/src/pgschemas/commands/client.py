@@ -77,7 +77,10 @@ def options_reaching_server(alias: str) -> tuple[str, str] | None:
     except (OSError, subprocess.TimeoutExpired):
         return None
     if done.returncode != 0:
-        return None
+        # PgBouncer's default refuses the connection outright ("unsupported startup
+        # parameter: options"): as wrong as dropping it, and worth the same clear error.
+        refused = "unsupported startup parameter" in done.stderr
+        return ("refused", done.stderr.strip().splitlines()[-1]) if refused else None
     check, _, path = done.stdout.strip().partition("|")
     return check, path
 
@@ -90,12 +93,20 @@ def check_search_path_arrives(schema: SchemaLike, expected: str) -> None:
         return
     settings = connections[alias].settings_dict
     where = f"{settings.get('HOST') or 'localhost'}:{settings.get('PORT') or 5432}"
+    if found[0] == "refused":
+        what = f"refused the options passed in PGOPTIONS ({found[1]})"
+        outcome = f"dbshell cannot open in {schema.schema_name!r} ({expected})"
+    else:
+        what = "ignored the options passed in PGOPTIONS"
+        outcome = (
+            f"dbshell would not open in {schema.schema_name!r} ({expected}) but in search "
+            f"path {found[1]!r}"
+        )
     raise CommandError(
-        f"dbshell would not open in {schema.schema_name!r} ({expected}) but in search path "
-        f"{found[1]!r}: the server at {where} (database {alias!r}) ignored the options "
-        "passed in PGOPTIONS. A connection pooler such as PgBouncer drops startup options; "
-        "run this command with HOST and PORT of that database pointing at PostgreSQL itself "
-        "(for example a maintenance settings module), or SET search_path in the shell."
+        f"{outcome}: the server at {where} (database {alias!r}) {what}. A connection pooler "
+        "such as PgBouncer refuses or drops startup options; run this command with HOST and "
+        "PORT of that database pointing at PostgreSQL itself (for example a maintenance "
+        "settings module), or SET search_path in the shell."
     )
 
 

@@ -94,7 +94,11 @@ def split_domain(value: str, folder: str) -> tuple[str, str]:
 
 
 class Cancelled(CommandError):
-    """The user interrupted a prompt (EOF or Ctrl-C): nothing was changed."""
+    """The user interrupted a prompt (EOF or Ctrl-C): nothing was changed.
+
+    Django prints a command's error as ``<class name>: <message>``, so the message does not
+    repeat "Cancelled".
+    """
 
 
 class Prompter:
@@ -111,9 +115,9 @@ class Prompter:
         try:
             line = self.stdin.readline()
         except KeyboardInterrupt:
-            raise Cancelled("Cancelled: nothing was changed.") from None
+            raise Cancelled("interrupted, nothing was changed.") from None
         if not line:  # EOF (Ctrl-D, or input ran out)
-            raise Cancelled("Cancelled (end of input): nothing was changed.")
+            raise Cancelled("end of input, nothing was changed.")
         return line.strip() or default
 
     def confirm(self, question: str) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -155,14 +156,35 @@ class _Parsed:
 
 
 _parsed: _Parsed | None = None
+#: Bumped whenever the parsed configuration may change: a pinned one is valid only while
+#: the generation it was pinned in lasts.
+_generation = 0
+#: ``(PGSCHEMAS_EXTRA_SEARCH_PATHS, PGSCHEMAS_TENANT_DB_ALIAS)`` as set (the objects, not
+#: copies), read once: usually unset, and reading an unset setting raises and catches an
+#: ``AttributeError`` inside Django's ``LazySettings`` on every call. They change through
+#: ``override_settings`` (the ``setting_changed`` signal drops this); edits in place of the
+#: list are still seen, as the objects themselves are compared.
+_optional: tuple[Any, Any] | None = None
+#: The configuration pinned for the current request (see :class:`pinned_config`).
+_pinned: ContextVar[tuple[int, TenancyConfig] | None] = ContextVar(
+    "pgschemas_pinned_config", default=None
+)
+
+
+def _optional_sources() -> tuple[Any, Any]:
+    global _optional
+    optional = _optional
+    if optional is None:
+        optional = _optional = (
+            getattr(settings, "PGSCHEMAS_EXTRA_SEARCH_PATHS", ()),
+            getattr(settings, "PGSCHEMAS_TENANT_DB_ALIAS", "default"),
+        )
+    return optional
 
 
 def _setting_sources() -> tuple[Any, Any, Any]:
-    return (
-        getattr(settings, "TENANTS", {}),
-        getattr(settings, "PGSCHEMAS_EXTRA_SEARCH_PATHS", ()),
-        getattr(settings, "PGSCHEMAS_TENANT_DB_ALIAS", "default"),
-    )
+    extra, alias = _optional_sources()
+    return (getattr(settings, "TENANTS", {}), extra, alias)
 
 
 def extra_search_paths() -> tuple[str, ...]:
@@ -171,7 +193,10 @@ def extra_search_paths() -> tuple[str, ...]:
     For the backend, which needs it for every statement: :func:`get_config` compares the
     whole ``TENANTS`` setting on each call, work a statement has no need of.
     """
-    return _strings(getattr(settings, "PGSCHEMAS_EXTRA_SEARCH_PATHS", ()))
+    raw = _optional_sources()[0]
+    if raw == ():  # unset, the usual case: nothing to convert for each statement
+        return ()
+    return _strings(raw)
 
 
 def get_config() -> TenancyConfig:
@@ -181,9 +206,13 @@ def get_config() -> TenancyConfig:
     ``setting_changed`` signal) and also when ``settings.TENANTS`` is edited in place
     (``settings.TENANTS["default"]["APPS"].append(...)`` in a test, which sends no signal):
     the values it was parsed from are kept as a deep copy and compared on every call, a
-    microsecond for a usual ``TENANTS``.
+    few microseconds for a usual ``TENANTS``. Inside :class:`pinned_config` (a routed
+    request) that comparison is made once, when the pin is taken.
     """
-    global _parsed
+    global _parsed, _generation
+    pinned = _pinned.get()
+    if pinned is not None and pinned[0] == _generation:
+        return pinned[1]
     sources = _setting_sources()
     parsed = _parsed
     if parsed is not None and parsed.sources == sources:
@@ -192,7 +221,30 @@ def get_config() -> TenancyConfig:
     if parsed is not None:
         _clear_derived_caches()
     _parsed = _Parsed(copy.deepcopy(sources), config)
+    _generation += 1
     return config
+
+
+class pinned_config:
+    """Within the block, :func:`get_config` answers the configuration read on entry.
+
+    Routing enters it once per request, so the many ``get_config()`` calls a request makes
+    (lookups, urlconf, template and static directories) cost a context-variable read
+    instead of a comparison of the whole ``TENANTS`` setting each. An edit in place of
+    ``settings.TENANTS`` is seen from the next block on; ``override_settings`` (the
+    ``setting_changed`` signal) ends the pin at once. A plain class rather than a
+    generator: it is entered on every request.
+    """
+
+    __slots__ = ("_token",)
+
+    def __enter__(self) -> TenancyConfig:
+        config = get_config()
+        self._token = _pinned.set((_generation, config))
+        return config
+
+    def __exit__(self, *exc: object) -> None:
+        _pinned.reset(self._token)
 
 
 def _clear_derived_caches() -> None:
@@ -202,9 +254,11 @@ def _clear_derived_caches() -> None:
 
 
 def _reset_config(*, setting: str, **kwargs: Any) -> None:
-    global _parsed
+    global _parsed, _optional, _generation
     if setting in _WATCHED_SETTINGS:
         _parsed = None
+        _optional = None
+        _generation += 1
         _clear_derived_caches()
 
 

@@ -22,6 +22,10 @@ class SchemaNotFound(ProgrammingError):
             "public). Recreate the schema (e.g. save the tenant again) or stop routing to it."
         )
 
+    def __reduce__(self) -> tuple[type[SchemaNotFound], tuple[str]]:
+        # Rebuilt from the schema name (pickle, copy, Celery results), not the message.
+        return (type(self), (self.schema_name,))
+
 
 class RouteChanged(SchemaNotFound):
     """A cached route no longer holds: its tenant or domain changed in another process.

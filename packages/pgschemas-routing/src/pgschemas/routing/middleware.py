@@ -39,6 +39,7 @@ from django.urls import get_resolver, get_urlconf, set_urlconf
 from django.utils.encoding import escape_uri_path, iri_to_uri
 
 from pgschemas.core.activation import override
+from pgschemas.core.config import pinned_config
 from pgschemas.core.exceptions import RouteChanged, SchemaNotFound
 from pgschemas.core.schema import get_public_schema
 
@@ -185,6 +186,11 @@ class BaseRoutingMiddleware:
             return self.__acall__(request)
         if hasattr(request, "tenant"):
             return self.get_response(request)
+        # One read of the configuration for the whole request (see pinned_config).
+        with pinned_config():
+            return self._route(request)
+
+    def _route(self, request: HttpRequest) -> Any:
         try:
             value = self.extract(request)
         except DisallowedHost as exc:
@@ -203,6 +209,10 @@ class BaseRoutingMiddleware:
     async def __acall__(self, request: HttpRequest) -> Any:
         if hasattr(request, "tenant"):
             return await self.get_response(request)
+        with pinned_config():
+            return await self._aroute(request)
+
+    async def _aroute(self, request: HttpRequest) -> Any:
         try:
             value = await self.aextract(request)
         except DisallowedHost as exc:

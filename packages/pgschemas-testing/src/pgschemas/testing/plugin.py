@@ -44,17 +44,36 @@ def pgschemas_spares(django_db_setup: Any, django_db_blocker: Any) -> None:
 
     from .spares import ensure_spares
 
+    alias = get_config().tenant_db_alias
     with django_db_blocker.unblock():
-        ensure_spares(get_config().tenant_db_alias)
+        refuse_outside_test_database(alias)
+        ensure_spares(alias)
+
+
+def refuse_outside_test_database(alias: str) -> None:
+    """Stop before writing spare schemas anywhere but the test database of ``alias``."""
+    from django.db import connections
+
+    connection = connections[alias]
+    expected = connection.creation._get_test_db_name()
+    name = connection.settings_dict["NAME"]
+    if name != expected:
+        raise pytest.UsageError(
+            f"pgschemas-testing: database {alias!r} is {name!r}, not the test database "
+            f"{expected!r}, so pytest-django set up no test database for this session. "
+            "Mark the tests that use the database (@pytest.mark.django_db) or request "
+            "the `db` fixture."
+        )
 
 
 @pytest.fixture
-def tenant_factory(request: pytest.FixtureRequest, pgschemas_spares: None) -> Iterator[Any]:
+def tenant_factory(pgschemas_spares: None, db: None) -> Iterator[Any]:
     """Make dynamic tenants. In a ``db`` test they are rolled back with it; in a
     ``transactional_db`` test they are committed and removed after the test."""
-    # pytest-django's helper behind ``db`` honours the test's marker and a requested
-    # ``transactional_db``: this only grants database access when nothing else did.
-    request.getfixturevalue("db")
+    # ``db`` is a declared dependency, not requested at run time: pytest-django decides
+    # which test databases to create from the fixtures tests declare, so a test asking only
+    # for ``tenant`` would otherwise run against the real database. Its helper behind
+    # ``db`` honours the test's marker and a requested ``transactional_db``.
     from .factory import TenantFactory, clear_routing_cache
 
     clear_routing_cache()

@@ -13,8 +13,11 @@ so parallel workers never share one even on a shared database.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
+import warnings
+from collections.abc import Iterator
 
 from django.conf import settings
 from django.db import connections, transaction
@@ -77,9 +80,25 @@ def ensure_spares(using: str) -> list[str]:
                     migrate_schema(spare)  # a kept test database may predate new migrations
                 else:
                     ddl.create_schema(name, using=using, if_not_exists=False)
-                    provision_schema(spare)
+                    with _without_reference_warning():
+                        provision_schema(spare)
         _ready.add(using)
     return names
+
+
+@contextlib.contextmanager
+def _without_reference_warning() -> Iterator[None]:
+    """Spares are built before a test database has a clone reference (nothing builds one
+    there), so pgschemas-clone's advice to run ``createrefschema`` is noise here: once per
+    spare per test session."""
+    with warnings.catch_warnings():
+        try:
+            from pgschemas.clone.provisioning import ReferenceNotReadyWarning
+        except ImportError:  # pgschemas-clone is not installed: nothing to hide
+            pass
+        else:
+            warnings.simplefilter("ignore", ReferenceNotReadyWarning)
+        yield
 
 
 def forget_spares(using: str) -> None:

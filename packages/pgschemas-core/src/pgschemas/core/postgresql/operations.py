@@ -1,39 +1,15 @@
-"""``DatabaseOperations`` for schemas: query logs and ``flush``.
+"""``DatabaseOperations`` that hide the piggybacked ``SET search_path`` from query logs.
 
 With client-side binding, Django reads the executed query back from the psycopg cursor
 for ``connection.queries`` and the ``django.db.backends`` logger; a statement that carried
 the ``SET`` (see :mod:`.search_path`) is shown without it, as the caller wrote it.
-
-``flush`` (also run after every ``TransactionTestCase``) truncates the tables of the active
-schema. Tables of *other* schemas may reference them - a tenant's ``django_admin_log``
-points at ``public.django_content_type`` - and PostgreSQL refuses to truncate a table
-referenced from outside the statement. :meth:`DatabaseOperations.sql_flush` adds those
-referencing tables, schema-qualified, to the same ``TRUNCATE`` (what ``CASCADE`` would
-empty, named instead of implied).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
-from psycopg import sql
-
 from ._original import import_original
-
-_REFERENCING_ELSEWHERE = """
-    SELECT DISTINCT cn.nspname, cc.relname
-    FROM pg_catalog.pg_constraint con
-    JOIN pg_catalog.pg_class cc ON cc.oid = con.conrelid
-    JOIN pg_catalog.pg_namespace cn ON cn.oid = cc.relnamespace
-    JOIN pg_catalog.pg_class rc ON rc.oid = con.confrelid
-    JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace
-    WHERE con.contype = 'f'
-        AND rn.nspname = pg_catalog.current_schema()
-        AND rc.relname = ANY(%s)
-        AND cn.nspname <> pg_catalog.current_schema()
-    ORDER BY 1, 2
-"""
 
 _OriginalOperations: Any = import_original("base").DatabaseWrapper.ops_class
 
@@ -49,26 +25,35 @@ class DatabaseOperations(_OriginalOperations):
     def sql_flush(
         self,
         style: Any,
-        tables: Iterable[str],
+        tables: Any,
         *,
         reset_sequences: bool = False,
         allow_cascade: bool = False,
-    ) -> list[str]:
-        tables = list(tables)
-        statements: list[str] = super().sql_flush(
+    ) -> Any:
+        """Django's ``TRUNCATE``, with ``CASCADE`` when a table of another schema refers
+        to one of ``tables``.
+
+        Tenant schemas' tables commonly point at ``public``'s (``auth_permission`` at
+        ``django_content_type``), so without it ``flush`` - which Django's
+        ``TransactionTestCase`` runs after every test - is refused by PostgreSQL as soon as
+        one tenant schema exists. Emptying ``public`` empties what refers to it.
+        """
+        if tables and not allow_cascade:
+            allow_cascade = self._referenced_from_other_schemas(tables)
+        return super().sql_flush(
             style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
         )
-        if not tables or allow_cascade:
-            return statements
-        with self.connection.cursor() as cursor:
-            cursor.execute(_REFERENCING_ELSEWHERE, [tables])
-            elsewhere = [(str(schema), str(table)) for schema, table in cursor.fetchall()]
-        if not elsewhere:
-            return statements
-        names = [sql.Identifier(table) for table in tables]
-        names += [sql.Identifier(schema, table) for schema, table in elsewhere]
-        statement = sql.SQL("TRUNCATE {}{};").format(
-            sql.SQL(", ").join(names),
-            sql.SQL(" RESTART IDENTITY" if reset_sequences else ""),
+
+    def _referenced_from_other_schemas(self, tables: Any) -> bool:
+        query = (
+            "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k "
+            "JOIN pg_catalog.pg_class r ON r.oid = k.confrelid "
+            "JOIN pg_catalog.pg_class c ON c.oid = k.conrelid "
+            "WHERE k.contype = 'f' AND c.relnamespace <> r.relnamespace "
+            "AND r.oid = ANY (SELECT pg_catalog.to_regclass(pg_catalog.quote_ident(t)) "
+            "FROM pg_catalog.unnest(%s::text[]) AS t))"
         )
-        return [statement.as_string(self.connection.connection)]
+        with self.connection.cursor() as cursor:
+            cursor.execute(query, [list(tables)])
+            row = cursor.fetchone()
+        return bool(row and row[0])

@@ -47,6 +47,7 @@ from ..activation import get_current_schema
 from ..config import PUBLIC_KEY, extra_search_paths
 from ..exceptions import RouteChanged, SchemaNotFound
 from ..guard import PendingGuard, is_guard_error, pending_guard
+from .recycle import SchemaCounter
 
 logger = logging.getLogger("pgschemas.core.postgresql")
 
@@ -152,16 +153,18 @@ class SearchPathState:
     ``known``: the path set inside the *current* transaction (None: unknown; a statement
     that starts a new transaction always sends it). ``piggyback``: send the ``SET`` in the
     statement's message when possible. ``sets``: how many were sent
-    (``connection.pgschemas_search_path_sets``).
+    (``connection.pgschemas_search_path_sets``). ``counter``: the server connection's
+    :class:`~.recycle.SchemaCounter` when ``PGSCHEMAS_RECYCLE_AFTER_SCHEMAS`` is set.
     """
 
-    __slots__ = ("alias", "known", "piggyback", "sets")
+    __slots__ = ("alias", "counter", "known", "piggyback", "sets")
 
     def __init__(self, alias: str, *, piggyback: bool = True) -> None:
         self.alias = alias
         self.known: tuple[str, ...] | None = None
         self.piggyback = piggyback
         self.sets = 0
+        self.counter: SchemaCounter | None = None
 
     def forget(self) -> None:
         """The server's path is unknown (new connection, rollback, failed statement)."""
@@ -170,6 +173,9 @@ class SearchPathState:
     def sent(self, statement: SetStatement) -> None:
         self.known = statement.path
         self.sets += 1
+        if self.counter is not None:
+            # Counted where the path is sent: only schemas a statement really ran in.
+            self.counter.saw(statement.path[0])
         if statement.guard is not None:
             statement.guard.done = True
         if logger.isEnabledFor(logging.DEBUG):
@@ -245,11 +251,17 @@ def _first_words(query: str) -> list[str]:
     return [word.upper().rstrip(";") for word in query.lstrip().lstrip("(").split(None, 5)[:5]]
 
 
+#: How the statements Django's compiler writes begin: ``"plain"`` without splitting words.
+_PLAIN_HEADS = frozenset({"SELECT ", "INSERT ", "UPDATE ", "DELETE "})
+
+
 def classify(query: Any) -> str:
     """``"control"``, ``"outside"`` (refuses a block), ``"utility"`` (other DDL and utility
     commands: the ``SET`` goes alone), ``"plain"`` (queries, row changes), ``"other"``."""
     if type(query) is not str:
         return "other"
+    if query[:7] in _PLAIN_HEADS:
+        return "plain"  # the first statement of nearly every transaction: decided cheaply
     words = _first_words(query)
     first = words[0] if words else ""
     if first in _CONTROL:
