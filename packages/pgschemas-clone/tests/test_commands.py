@@ -95,15 +95,54 @@ def test_cloneschema_creates_tenant_and_domain_from_flags(name):
     assert one(q("SELECT count(*) FROM {}", (dst, "ticket"))) == 2
 
 
+class Terminal(io.StringIO):
+    """Standard input as a terminal (the answers themselves come from ``input``)."""
+
+    def isatty(self) -> bool:
+        return True
+
+
 def test_cloneschema_interactive(name, monkeypatch):
     from tests.shared_app.models import Domain, Tenant
 
     dst = name("asked")
     answers = iter(["y", "y", "asked.test"])
     monkeypatch.setattr("builtins.input", lambda prompt="": next(answers))
+    monkeypatch.setattr("sys.stdin", Terminal())
     call("cloneschema", "sample", dst)
     tenant = Tenant.objects.get(schema_name=dst)
     assert Domain.objects.get(tenant=tenant).domain == "asked.test"
+
+
+def test_cloneschema_asks_about_a_tenant_row_only_when_it_can(name, monkeypatch):
+    from tests.shared_app.models import Tenant
+
+    def no_questions(prompt=""):
+        raise AssertionError(f"asked {prompt!r}")
+
+    monkeypatch.setattr("builtins.input", no_questions)
+    # Without a terminal: nothing is asked, the schema is cloned, no row is made.
+    dst = name("quiet")
+    err = io.StringIO()
+    call_command("cloneschema", "sample", dst, stdout=io.StringIO(), stderr=err)
+    assert schema_exists(dst)
+    assert not Tenant.objects.filter(schema_name=dst).exists()
+    assert "stdin is not a terminal (pass --create-tenant to create one)" in err.getvalue()
+    # On a terminal, but a row with the destination's name exists: not asked either.
+    monkeypatch.setattr("sys.stdin", Terminal())
+    taken = name("taken")
+    call("cloneschema", "sample", taken, "--create-tenant", "--noinput")
+    run(q("DROP SCHEMA {} CASCADE", (taken,)))
+    err = io.StringIO()
+    call_command("cloneschema", "sample", taken, stdout=io.StringIO(), stderr=err)
+    assert "a tenant row with this schema name already exists" in err.getvalue()
+    # Asked for explicitly, it is refused before anything is cloned.
+    run(q("DROP SCHEMA {} CASCADE", (taken,)))
+    with pytest.raises(CommandError, match=f"Cannot create a tenant row for '{taken}': a tenant"):
+        call("cloneschema", "sample", taken, "--create-tenant", "--noinput")
+    assert not schema_exists(taken)
+    with pytest.raises(CommandError, match="belongs to a static tenant or the clone reference"):
+        call("cloneschema", "sample", "sample", "--create-tenant", "--noinput")
 
 
 def test_cloneschema_errors_name_the_problem(name):

@@ -118,6 +118,18 @@ def test_system_check_warns_while_the_reference_is_behind():
     messages = [m for m in run_checks(databases=checked) if m.id == "pgschemas.clone.W001"]
     assert len(messages) == 1
     assert "kitchen_app.0002_inline_edges" in messages[0].msg
+    assert "manage.py migrate" in messages[0].hint
+
+
+def test_system_check_for_a_missing_reference_names_createrefschema_only():
+    """`migrate` skips a missing reference, so the hint must not offer it."""
+    run(q("DROP SCHEMA {} CASCADE", ("sample",)))  # rolled back with the test
+    messages = [m for m in run_checks(databases=["default"]) if m.id == "pgschemas.clone.W001"]
+    assert len(messages) == 1
+    assert "does not exist" in messages[0].msg
+    assert (
+        messages[0].hint == "Run `python manage.py createrefschema`; `migrate` does not create it."
+    )
 
 
 def test_system_check_is_silent_without_a_database():

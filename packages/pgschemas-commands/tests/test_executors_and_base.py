@@ -48,7 +48,9 @@ def test_parallel_prefixes_every_line_and_closes_connections(committed_tenants: 
             stdout=out,
             stderr=err,
         )
-    assert str(info.value) == "whereami: succeeded on 5 of 6 schemas; failed on 1: p2."
+    assert str(info.value) == (
+        "whereami: succeeded on 5 of 6 schemas; failed on 1: p2.\n[p2] refusing to run on p2"
+    )
     lines = out.getvalue().splitlines()
     for n in (0, 1, 3, 4, 5):  # the others all ran, failure or not
         assert f"[p{n}] active=p{n} dynamic" in lines

@@ -161,7 +161,9 @@ def test_sequential_failure_goes_on_and_reports() -> None:
         call_command(
             "runschema", "whereami", "-s", ":static:", "--fail-on", "www", stdout=out, stderr=err
         )
-    assert str(info.value) == "whereami: succeeded on 3 of 4 schemas; failed on 1: www."
+    assert str(info.value) == (
+        "whereami: succeeded on 3 of 4 schemas; failed on 1: www.\n[www] refusing to run on www"
+    )
     assert "[www] error: refusing to run on www" in err.getvalue()
     assert "[blog] active=blog static" in out.getvalue()  # after the failure, still run
     assert "[sample] active=sample static" in out.getvalue()

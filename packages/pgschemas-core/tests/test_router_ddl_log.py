@@ -9,7 +9,7 @@ from pgschemas.core import Schema, ddl
 from pgschemas.core.log import SchemaContextFilter
 from pgschemas.core.migration import CachedMigrationLoader, migrate_schema
 from pgschemas.core.routers import TenantAppsRouter
-from pgschemas.core.routing_info import DomainInfo
+from pgschemas.core.routing_info import DomainInfo, HeadersInfo, SessionInfo
 from pgschemas.core.schema import get_static_schema
 
 
@@ -96,8 +96,19 @@ def test_log_filter_adds_schema_fields() -> None:
     assert formatted == "[blog:blog.test.com/sub] hello"
 
 
+def test_log_filter_adds_the_session_or_header_reference() -> None:
+    record = logging.LogRecord("x", logging.INFO, __file__, 1, "hello", None, None)
+    for routing in (SessionInfo("acme"), HeadersInfo("acme")):
+        with Schema("blog", routing=routing):
+            SchemaContextFilter().filter(record)
+        assert (record.schema_name, record.reference, record.domain) == ("blog", "acme", "")
+    with Schema("blog").routed("blog.test.com"):
+        SchemaContextFilter().filter(record)
+    assert record.reference == ""
+
+
 #: A format using every attribute SchemaContextFilter documents.
-EVERY_ATTRIBUTE = "%(schema_name)s|%(domain)s|%(domain_url)s|%(folder)s|%(message)s"
+EVERY_ATTRIBUTE = "%(schema_name)s|%(domain)s|%(domain_url)s|%(folder)s|%(reference)s|%(message)s"
 
 
 @pytest.fixture
@@ -145,9 +156,9 @@ def test_log_format_with_every_documented_attribute(schema_log: Any, make_tenant
     with Schema("blog").routed("blog.test.com"):
         logger.info("in a routed static tenant")
     assert buffer.getvalue().splitlines() == [
-        "public||||in public",
-        "blog||||in a static tenant, no routing",
-        "acme||||in a dynamic tenant, no routing",
-        "acme|acme.test.com|acme.test.com|shop|in a routed dynamic tenant",
-        "blog|blog.test.com|blog.test.com||in a routed static tenant",
+        "public|||||in public",
+        "blog|||||in a static tenant, no routing",
+        "acme|||||in a dynamic tenant, no routing",
+        "acme|acme.test.com|acme.test.com|shop||in a routed dynamic tenant",
+        "blog|blog.test.com|blog.test.com|||in a routed static tenant",
     ]

@@ -96,6 +96,30 @@ def test_tenant_model_rows_are_tenants_too(media: Path) -> None:
         assert TenantFileSystemStorage().url("f.txt") == "/media/rowtenant/f.txt"
 
 
+class PathnameTenant:
+    """A tenant-like object with django-pgschemas' ``schema_pathname()`` method."""
+
+    def __init__(self, schema_name: str, pathname: Any) -> None:
+        self.schema_name = schema_name
+        self.pathname = pathname
+
+    def schema_pathname(self) -> Any:
+        return self.pathname
+
+
+def test_schema_pathname_method_wins_over_the_setting(media: Path) -> None:
+    tenant = PathnameTenant("acme", "customers/7")
+    with override_settings(PGSCHEMAS_PATHNAME_FUNCTION=lambda t: "from-setting"):
+        assert get_tenant_pathname(tenant) == "customers/7"
+        assert get_tenant_pathname(Schema("blog")) == "from-setting"
+    with Schema("acme", is_dynamic=True):
+        assert TenantFileSystemStorage().base_location == str(media / "acme") + "/"
+    with pytest.raises(
+        ImproperlyConfigured, match=r"schema_pathname\(\) returned '\.\./x' for schema 'acme'"
+    ):
+        get_tenant_pathname(PathnameTenant("acme", "../x"))
+
+
 @pytest.mark.parametrize(
     ("value", "message"),
     [

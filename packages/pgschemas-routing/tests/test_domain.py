@@ -174,6 +174,27 @@ def test_www_in_front_of_a_host_routes_like_the_host(make_tenant: Any) -> None:
     assert get("www.test.com", "/whoami/").json()["domain"] == "www.test.com"
 
 
+def test_a_request_object_without_path_info_is_routed_by_its_path(make_tenant: Any) -> None:
+    """Request-like objects that carry only ``path`` (as django-pgschemas 1.x read it) are
+    routed by it; Django's own requests always use ``path_info``."""
+    from django.test import RequestFactory
+
+    from pgschemas.routing.middleware import DomainRoutingMiddleware
+
+    folder = make_tenant(domains=("plain.test.com/sub",))
+    request = RequestFactory().get("/sub/whoami/", HTTP_HOST="plain.test.com")
+    del request.path_info
+    seen: list[str] = []
+
+    def view(req: Any) -> Any:
+        seen.append(get_current_schema().schema_name)
+        return "response"
+
+    assert DomainRoutingMiddleware(view)(request) == "response"
+    assert seen == [folder.schema_name]
+    assert request.tenant.folder == "sub"
+
+
 def test_tenants_edited_between_requests_are_seen_by_the_next(settings: Any) -> None:
     """The configuration is read once per request (pinned): changes apply from the next."""
     assert get("news.test.com", "/whoami/").status_code == 404

@@ -64,6 +64,16 @@ def test_utils_names_upstream_documents() -> None:
     utils.check_schema_name_not_reserved("acme")
 
 
+def test_tenant_name_validator_is_cores_so_upstream_migrations_need_no_alter_field() -> None:
+    """An upstream project's migrations name ``check_schema_name_not_reserved`` as the
+    validator of ``schema_name``; Django compares validators by identity."""
+    from django_pgschemas.utils import check_schema_name_not_reserved
+    from pgschemas.core.models import validate_tenant_schema_name
+
+    assert check_schema_name_not_reserved is validate_tenant_schema_name
+    assert utils.check_schema_name_not_reserved is validate_tenant_schema_name
+
+
 @pytest.mark.django_db
 def test_dynamic_models_exist_and_create_or_clone_schema() -> None:
     from tests.customers.models import Product

@@ -8,7 +8,7 @@ signature (``create_schema``/``drop_schema`` returned whether they did anything 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.db import transaction
 
@@ -19,6 +19,11 @@ from pgschemas.core.migration import migrate_schema
 from pgschemas.core.schema import Schema, get_public_schema
 from pgschemas.core.utils import get_domain_model, get_tenant_model
 from pgschemas.core.validation import check_schema_name, is_valid_schema_name
+
+if TYPE_CHECKING:
+    from pgschemas.core.models import (
+        validate_tenant_schema_name as check_schema_name_not_reserved,
+    )
 
 __all__ = [
     "DryRunException",
@@ -126,11 +131,17 @@ def is_valid_identifier(identifier: str) -> bool:
     return is_valid_schema_name(identifier)
 
 
-def check_schema_name_not_reserved(name: str) -> None:
-    """A valid name no static tenant or the clone reference uses, else ``ValidationError``."""
-    from pgschemas.core.models import validate_tenant_schema_name
+def __getattr__(name: str) -> Any:
+    # ``check_schema_name_not_reserved`` *is* core's tenant-name validator (looked up on
+    # first use: core's models module needs the app registry). The same object matters:
+    # an upstream project's migrations list it as the validator of ``schema_name``, and
+    # Django's autodetector compares validators by identity, so any other function would
+    # make ``makemigrations`` write an AlterField.
+    if name == "check_schema_name_not_reserved":
+        from pgschemas.core.models import validate_tenant_schema_name
 
-    validate_tenant_schema_name(name)
+        return validate_tenant_schema_name
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def quote_schema_name(schema_name: str) -> str:

@@ -65,11 +65,19 @@ def check_reference(
         return []  # no database (yet): nothing to say about the reference
     if status.ready:
         return []
+    if status.exists:
+        hint = (
+            "Run `python manage.py migrate` (it migrates an existing reference) or "
+            "`python manage.py createrefschema`."
+        )
+    else:
+        # `migrate` never creates the reference (it skips it when missing): only
+        # createrefschema builds one, complete or not at all.
+        hint = "Run `python manage.py createrefschema`; `migrate` does not create it."
     return [
         Warning(
             f"New tenants will be migrated, not cloned: {status.describe()}.",
-            hint="Run `python manage.py createrefschema` (or `migrate`, which includes the "
-            "reference schema).",
+            hint=hint,
             id=W001,
         )
     ]

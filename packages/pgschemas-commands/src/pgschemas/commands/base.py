@@ -406,7 +406,9 @@ class WrappedSchemaOption:
         """Raise on failure; else the summary on stderr (several schemas, or ``-v 2``)."""
         verbosity = options.get("verbosity", 1)
         if report.failed:
-            raise CommandError(report.summary(what))
+            # The reasons too, not only the names: a caller of call_command() (a script, a
+            # test) gets them from the exception without reading stderr.
+            raise CommandError("\n".join([report.summary(what), *report.failure_lines()]))
         several = len(report.results) > 1
         if verbosity >= 2 or (verbosity >= 1 and (several or report.skipped)):
             self.stderr.write(report.summary(what, verbose=verbosity >= 2))

@@ -79,6 +79,14 @@ class RunReport:
             parts.append(f"skipped {len(self.skipped)}: {', '.join(self.skipped)}")
         return "; ".join(parts) + "."
 
+    def failure_lines(self, limit: int = 5) -> list[str]:
+        """``[schema] message`` for the first ``limit`` failures (and how many more)."""
+        failed = [r for r in self.results if r.status == "failed"]
+        lines = [f"[{r.schema_name}] {r.message}" for r in failed[:limit] if r.message]
+        if len(failed) > limit:
+            lines.append(f"... and {len(failed) - limit} more failed schemas (see above)")
+        return lines
+
 
 def max_workers() -> int:
     """``PGSCHEMAS_PARALLEL_MAX_PROCESSES`` (alias ``PGSCHEMAS_PARALLEL_MAX_THREADS``)."""

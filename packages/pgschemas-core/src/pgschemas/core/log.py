@@ -1,7 +1,8 @@
 """Logging filter that adds the active schema to every record.
 
 Adds ``schema_name``, ``domain``, ``domain_url`` (django-pgschemas' and django-tenants'
-spelling of ``domain``) and ``folder``. Every one is always set - ``public`` and empty
+spelling of ``domain``), ``folder`` and ``reference`` (the session or header value a
+request was routed by). Every one is always set - ``public`` and empty
 strings in ``public``, in a schema activated without routing (a command, a task, a
 shell), or when the schema cannot be determined at all - so a format string using any of
 them never fails, whatever was active when the record was logged.
@@ -13,9 +14,16 @@ import logging
 from typing import Any
 
 from .activation import get_current_schema
+from .routing_info import HeadersInfo, SessionInfo
 
 #: The record attributes the filter sets, with the values used when there is nothing better.
-DEFAULTS: dict[str, str] = {"schema_name": "public", "domain": "", "domain_url": "", "folder": ""}
+DEFAULTS: dict[str, str] = {
+    "schema_name": "public",
+    "domain": "",
+    "domain_url": "",
+    "folder": "",
+    "reference": "",
+}
 
 
 def _text(value: Any) -> str:
@@ -35,4 +43,7 @@ class SchemaContextFilter(logging.Filter):
         record.domain = domain
         record.domain_url = domain
         record.folder = _text(getattr(schema, "folder", ""))
+        routing = getattr(schema, "routing", None)
+        if isinstance(routing, SessionInfo | HeadersInfo):
+            record.reference = _text(routing.reference)
         return True

@@ -2,8 +2,8 @@
 
 ``TenantFileSystemStorage`` is Django's ``FileSystemStorage`` with one more path segment,
 decided per call by the active schema: files land in ``MEDIA_ROOT/<pathname>/`` and are
-served from ``MEDIA_URL<pathname>/``. ``<pathname>`` is the schema name unless
-``PGSCHEMAS_PATHNAME_FUNCTION`` says otherwise.
+served from ``MEDIA_URL<pathname>/``. ``<pathname>`` is the schema name unless the tenant's
+``schema_pathname()`` method or ``PGSCHEMAS_PATHNAME_FUNCTION`` says otherwise.
 
 Django caches ``location`` and ``base_url`` on the storage instance the first time they are
 read; here they are plain properties, because one storage instance serves every tenant and
@@ -59,7 +59,7 @@ def _pathname_function() -> Callable[[Any], Any] | None:
     return value  # type: ignore[no-any-return]
 
 
-def _checked(pathname: Any, schema: SchemaLike) -> str:
+def _checked(pathname: Any, schema: SchemaLike, source: str = SETTING) -> str:
     """A relative, normalised folder name; anything that could escape MEDIA_ROOT is refused."""
     problem = None
     if not isinstance(pathname, str) or not pathname:
@@ -74,7 +74,7 @@ def _checked(pathname: Any, schema: SchemaLike) -> str:
             problem = "its '/'-separated parts must not be empty, '.' or '..'"
     if problem:
         raise ImproperlyConfigured(
-            f"{SETTING} returned {pathname!r} for schema {schema.schema_name!r}: {problem}."
+            f"{source} returned {pathname!r} for schema {schema.schema_name!r}: {problem}."
         )
     return posixpath.normpath(str(pathname))
 
@@ -82,12 +82,16 @@ def _checked(pathname: Any, schema: SchemaLike) -> str:
 def get_tenant_pathname(schema: SchemaLike | None = None) -> str:
     """The folder (relative to the storage root) holding ``schema``'s files.
 
-    ``schema`` defaults to the active one. The schema name unless
-    ``PGSCHEMAS_PATHNAME_FUNCTION`` (a callable or dotted path, given the tenant) returns
-    another relative path. Make sure it is unique per tenant: tenants with the same
-    pathname share their files.
+    ``schema`` defaults to the active one. In order: what the schema's own
+    ``schema_pathname()`` method returns (a tenant model may define one, as in
+    django-pgschemas), what ``PGSCHEMAS_PATHNAME_FUNCTION`` (a callable or dotted path,
+    given the tenant) returns, else the schema name. Make sure it is unique per tenant:
+    tenants with the same pathname share their files.
     """
     schema = schema if schema is not None else get_current_schema()
+    method = getattr(schema, "schema_pathname", None)
+    if callable(method):
+        return _checked(method(), schema, source="schema_pathname()")
     function = _pathname_function()
     if function is None:
         return schema.schema_name
@@ -114,7 +118,8 @@ class TenantFileSystemStorage(FileSystemStorage):
     @property
     def base_location(self) -> str:
         root = self._value_or_setting(self._location, settings.MEDIA_ROOT)
-        return os.path.join(root, *get_tenant_pathname().split("/"))
+        # A trailing separator, as django-pgschemas gave: the tenant's folder, not a file.
+        return os.path.join(root, *get_tenant_pathname().split("/"), "")
 
     @property
     def location(self) -> str:

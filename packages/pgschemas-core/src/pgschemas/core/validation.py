@@ -117,7 +117,11 @@ def check_schema_name(name: object, *, allow_public: bool = False) -> str:
     if name in RESERVED_SCHEMA_NAMES:
         raise InvalidSchemaName(name, f"{name!r} is reserved by PostgreSQL")
     if name == "public" and not allow_public:
-        raise InvalidSchemaName(name, "'public' holds shared data and cannot be a tenant schema")
+        raise InvalidSchemaName(
+            name,
+            "'public' holds shared data and cannot be a tenant schema "
+            "(a tenant named 'public' would clash with it)",
+        )
     return name
 
 

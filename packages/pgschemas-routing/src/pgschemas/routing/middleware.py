@@ -317,7 +317,9 @@ class DomainRoutingMiddleware(BaseRoutingMiddleware):
     """
 
     def extract(self, request: HttpRequest) -> Any:
-        return (request_domain(request), request.path_info)
+        # path_info (the path below SCRIPT_NAME) on every HttpRequest; ``path`` for
+        # request-like objects that carry only that (what django-pgschemas 1.x read).
+        return (request_domain(request), getattr(request, "path_info", None) or request.path)
 
     def find(self, value: Any, *, allow_db: bool) -> Any:
         return route_for_domain(value[0], value[1], allow_db=allow_db)

@@ -8,6 +8,7 @@ one transaction: either all of it exists afterwards or none of it.
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -117,7 +118,21 @@ class Command(BaseCommand):
             raise CommandError(
                 "Cannot create a domain row: no DOMAIN_MODEL in settings.TENANTS['public']."
             )
-        if options["interactive"] and not create_tenant and tenant_model is not None:
+        cannot = (
+            self._why_no_tenant_row(tenant_model, destination, alias)
+            if tenant_model is not None
+            else None
+        )
+        if create_tenant and cannot:
+            raise CommandError(f"Cannot create a tenant row for {destination!r}: {cannot}.")
+        ask = options["interactive"] and not create_tenant and tenant_model is not None
+        if ask and not cannot and not (sys.stdin and sys.stdin.isatty()):
+            cannot = "stdin is not a terminal (pass --create-tenant to create one)"
+        if ask and cannot:
+            # Only ask a question whose "yes" can be carried out.
+            if options["verbosity"]:
+                self.stderr.write(f"Not offering a tenant row for {destination!r}: {cannot}.")
+        elif ask and tenant_model is not None:
             create_tenant = self._confirm(f"Create a tenant row for schema {destination!r}?")
             if create_tenant:
                 tenant_fields = self._ask_fields(tenant_model, {"schema_name"}, tenant_fields)
@@ -149,6 +164,18 @@ class Command(BaseCommand):
                 self.stdout.write(f"Created the tenant row for {destination!r}.")
 
     # -- helpers ----------------------------------------------------------------------------
+    @staticmethod
+    def _why_no_tenant_row(
+        tenant_model: type[models.Model], destination: str, alias: str
+    ) -> str | None:
+        """Why ``destination`` cannot get a tenant row (None: it can)."""
+        if destination in get_config().reserved_names():
+            return "the name belongs to a static tenant or the clone reference in TENANTS"
+        rows = tenant_model._default_manager.using(alias)
+        if rows.filter(schema_name=destination).exists():
+            return "a tenant row with this schema name already exists"
+        return None
+
     def _confirm(self, question: str) -> bool:
         return input(f"{question} [y/N] ").strip().lower() in ("y", "yes")
 
