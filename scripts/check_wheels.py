@@ -41,6 +41,8 @@ import zipfile
 from pathlib import Path
 from types import FrameType
 
+from venvs import create_venv  # scripts/venvs.py (this script's folder)
+
 ROOT = Path(os.path.abspath(__file__)).parent.parent
 DIST = ROOT / "dist"
 DEVTOOLS = ROOT / "scripts" / "devtools"
@@ -180,14 +182,7 @@ def check_contents(name: str, wheel: Path) -> list[str]:
 
 
 def make_venv(path: Path) -> Path:
-    uv_bin = uv()
-    if uv_bin:
-        subprocess.run(
-            [uv_bin, "venv", "--quiet", "--python", sys.executable, str(path)], check=True
-        )
-    else:
-        subprocess.run([sys.executable, "-m", "venv", str(path)], check=True)
-    return path / "bin" / "python"
+    return create_venv(path, uv=uv())
 
 
 def install(python: Path, requirements: list[str]) -> None:

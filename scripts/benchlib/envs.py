@@ -22,6 +22,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from venvs import create_venv, venv_python  # scripts/venvs.py (scripts/ is on sys.path)
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 DJANGO = "django>=5.2,<5.3"
 PSYCOPG = "psycopg[binary]>=3.2,<4"
@@ -117,8 +119,8 @@ def ensure(venvs: Path, name: str, python: str, root: Path = ROOT) -> dict[str, 
         )
         return info
     log(f"installing the {name} virtualenv ({venv})")
-    if not (venv / "bin" / "python").exists():
-        subprocess.run([python, "-m", "venv", str(venv)], check=True)
+    if not venv_python(venv).exists():
+        create_venv(venv, python=python)
     result = _pip(venv, DJANGO, PSYCOPG, *PINS.get(name, []))
     if result.returncode != 0:
         raise SystemExit(f"bench: pip failed for {name}:\n{result.stdout}\n{result.stderr}")

@@ -100,6 +100,34 @@ def test_missing_reference_falls_back_to_migrations_with_a_warning(make_tenant, 
     assert migrations_run == [tenant.schema_name]
 
 
+def test_the_fallback_warning_names_the_callers_line_and_the_log_says_how(caplog):
+    """The warning points at the line that saved the tenant, not into pgschemas."""
+    from tests.shared_app.models import Tenant
+
+    settings_tenants = {
+        "public": {**get_config().public.raw},
+        "default": {**get_config().default.raw, "CLONE_REFERENCE": "absent"},
+    }
+    with (
+        override_settings(TENANTS=settings_tenants),
+        warnings.catch_warnings(record=True) as caught,
+    ):
+        warnings.simplefilter("always")
+        with caplog.at_level("INFO", logger="pgschemas.core.provisioning"):
+            tenant = Tenant.objects.create(schema_name="warned_here")  # <- the warning's line
+    (warning,) = [w for w in caught if issubclass(w.category, ReferenceNotReadyWarning)]
+    assert (warning.filename, warning.lineno) == (__file__, _line_of("<- the warning's line"))
+    assert tenant.provisioned_by == "migrations"
+    (record,) = [r for r in caplog.records if r.name == "pgschemas.core.provisioning"]
+    assert record.getMessage().startswith("Provisioned schema 'warned_here' by migrations in ")
+    assert (record.provisioned_schema, record.provisioned_by) == ("warned_here", "migrations")
+
+
+def _line_of(marker: str) -> int:
+    lines = Path(__file__).read_text().splitlines()
+    return next(n for n, line in enumerate(lines, 1) if marker in line and "_line_of" not in line)
+
+
 def test_readiness_is_read_from_the_database_every_time():
     """A process that saw the reference ready does not keep trusting it."""
     assert reference_status().ready

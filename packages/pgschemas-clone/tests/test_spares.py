@@ -50,6 +50,7 @@ def test_tenant_from_a_spare_is_identical_to_a_migrated_schema(make_tenant, name
     assert len(before) == 2 and all(s.startswith(SPARE_PREFIX) for s in before)
 
     tenant = make_tenant()
+    assert tenant.provisioned_by == "spare clone"
 
     after = spares()
     assert len(after) == 1 and set(after) < set(before)  # one spare became the tenant
@@ -180,6 +181,7 @@ def test_a_failed_creation_keeps_the_spare(make_tenant, spares):
 def test_without_spares_tenants_are_cloned_directly(make_tenant, spares):
     assert spares() == []
     tenant = make_tenant()
+    assert tenant.provisioned_by == "clone"
     assert one(q("SELECT count(*) FROM {}", (tenant.schema_name, "ticket"))) >= 1
 
 

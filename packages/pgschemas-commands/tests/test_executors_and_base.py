@@ -223,3 +223,26 @@ def test_progress_bar_on_a_terminal_plain_lines_otherwise() -> None:
     )
     assert "schemas\x1b" not in piped.stderr and "[####" not in piped.stderr
     assert "[www] active=www static" in piped.stdout
+
+
+def test_a_flushed_partial_line_waits_for_its_end_unless_on_a_terminal() -> None:
+    """Django's migrate flushes "Applying x..." before " OK": one line in logs."""
+    from io import StringIO
+
+    from pgschemas.commands.output import PrefixedStream
+
+    class Terminal(StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    for target, expected in (
+        (StringIO(), "[acme]   Applying x... OK\n[acme] tail\n"),
+        (Terminal(), "[acme]   Applying x...\n[acme]  OK\n[acme] tail\n"),
+    ):
+        stream = PrefixedStream(target, "acme")
+        stream.write("  Applying x...")
+        stream.flush()
+        stream.write(" OK\n")
+        stream.write("tail")
+        stream.close()  # the end of a schema's run writes its last partial line
+        assert target.getvalue() == expected

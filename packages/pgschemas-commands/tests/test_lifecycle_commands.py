@@ -52,6 +52,23 @@ def test_createtenant_with_options() -> None:
         Item.objects.create(name="ready")  # the schema has its tables
 
 
+def test_createtenant_says_how_the_schema_was_built_at_verbosity_2_and_nothing_at_0() -> None:
+    out, err = run("createtenant", "loud", "--noinput", verbosity=2)
+    assert out.splitlines() == ["Created tenant loud", "Schema 'loud' provisioned by migrations"]
+    assert Tenant.objects.get(schema_name="loud").provisioned_by is None  # a fresh instance
+    out, err = run("createtenant", "quiet", "--noinput", verbosity=0)
+    assert (out, err) == ("", "")
+    assert ddl.schema_exists("quiet")
+
+
+def test_createtenant_stores_the_domain_as_routing_compares_it() -> None:
+    out, _ = run("createtenant", "shouty", "--domain", "Shouty.Example.COM./Shop", "--noinput")
+    assert out == "Created tenant shouty at shouty.example.com/Shop\n"
+    assert list(
+        Domain.objects.filter(tenant__schema_name="shouty").values_list("domain", "folder")
+    ) == [("shouty.example.com", "Shop")]
+
+
 def test_createtenant_prompts_on_stderr_and_keeps_stdout_for_the_result() -> None:
     out, err = run("createtenant", stdin=StringIO("prompted\nprompted.example.com\n"))
     assert out == "Created tenant prompted at prompted.example.com\n"

@@ -50,6 +50,29 @@ def test_noop_migrate_skips_every_schema_with_a_constant_number_of_queries(
 
 
 @pytest.mark.django_db
+def test_what_an_up_to_date_migrate_prints_at_each_verbosity(make_tenant: Any) -> None:
+    """docs/commands.md, "What migrate prints": scripts grep "No migrations to apply"."""
+    make_tenant("quiet1")
+    make_tenant("quiet2")
+    assert migrate(verbosity=0) == ("", "")
+    # A domain selector is announced from -v 1 only.
+    assert migrate("-s", "blog.example.com", verbosity=0) == ("", "")
+    out, err = migrate()
+    assert out == "No migrations to apply (6 schemas up to date).\n"
+    assert err == "migrate: succeeded on 6 of 6 schemas.\n"
+    out, _ = migrate("-s", "quiet1")  # one schema: Django's own line, unprefixed
+    assert out == "No migrations to apply.\n"
+    out, _ = migrate("-v", "2")
+    assert "[quiet1] No migrations to apply.\n[quiet2] No migrations to apply." in out
+    assert "schemas up to date" not in out
+    with override_settings(MIGRATION_MODULES=V2):
+        out, _ = migrate("-s", "quiet1", "-s", "quiet2")  # something to apply: Django's output
+    # One line, although Django flushes "Applying ..." before it writes " OK".
+    assert "\n[quiet1]   Applying tenant_app.0002_unique_name... OK\n" in out
+    assert "No migrations to apply" not in out
+
+
+@pytest.mark.django_db
 def test_plan_check_and_fake_on_pending_schemas(make_tenant: Any) -> None:
     make_tenant("one")
     out, _ = migrate("--plan", "-s", "one", "-s", "www")

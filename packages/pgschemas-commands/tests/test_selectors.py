@@ -51,6 +51,25 @@ def test_domain_folder(tenants: Any) -> None:
     assert names("customers.mydomain.com/client1") == ["zeta"]
 
 
+def test_a_domain_selector_compares_hosts_as_routing_does(tenants: Any) -> None:
+    """Case, a trailing dot and a port do not matter in a host (a browser sends any)."""
+    from pgschemas.commands.selectors import RULE_DOMAIN, RULE_ROUTE
+
+    assert names("ACME.Customers.COM") == ["acme"]
+    assert names("acme.customers.com.") == ["acme"]
+    assert names("WWW.example.com:8000") == ["www"]
+    assert names("Customers.MyDomain.com./client1") == ["zeta"]
+    assert names("ACME.cust") == ["acme"]  # a prefix, lowercased
+    selection = resolve_selectors(["Blog.Example.ORG", "CUSTOMERS.mydomain.com/client1"])
+    assert [(m.rule, m.via) for m in selection.matches] == [
+        (RULE_DOMAIN, ("blog.example.org",)),
+        (RULE_ROUTE, ("customers.mydomain.com/client1",)),
+    ]
+    # Folders are paths: their case counts.
+    with pytest.raises(SelectorError):
+        names("customers.mydomain.com/CLIENT1")
+
+
 def test_ambiguous_prefix_lists_matches(tenants: Any) -> None:
     with pytest.raises(SelectorError) as info:
         names("ac")

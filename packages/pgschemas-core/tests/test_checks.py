@@ -192,3 +192,16 @@ def test_checks_run_through_manage_py_check() -> None:
         pytest.raises(SystemCheckError, match=r"pgschemas\.E002"),
     ):
         call_command("check")
+
+
+def test_one_domain_spelled_two_ways_in_two_static_tenants() -> None:
+    """E015 compares domains as routing does (case, trailing dot)."""
+    found = ids(
+        TENANTS=tenants(
+            blog={"APPS": ["tests.blog_app"], "DOMAINS": ["Acme.test."]},
+            www={"APPS": ["tests.blog_app"], "DOMAINS": ["acme.test", "other.test/x"]},
+        )
+    )
+    assert only(found, "pgschemas.E015") == [
+        "Domain 'acme.test' is listed in DOMAINS of both 'blog' and 'www'."
+    ]

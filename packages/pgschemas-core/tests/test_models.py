@@ -39,6 +39,39 @@ def test_creating_a_tenant_creates_and_migrates_its_schema(make_tenant: Any) -> 
         )
 
 
+class Named:
+    """A provisioner that migrates and says so in its own words."""
+
+    def provision(self, tenant: Any, *, verbosity: int = 0) -> str:
+        from pgschemas.core.migration import migrate_schema
+
+        migrate_schema(tenant)
+        return "fixture import"
+
+
+@pytest.mark.django_db
+def test_how_a_tenant_was_provisioned_is_logged_and_kept_on_the_instance(
+    make_tenant: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    from tests.shared_app.models import Tenant
+
+    caplog.set_level("INFO", logger="pgschemas.core.provisioning")
+    assert make_tenant("migrated").provisioned_by == "migrations"
+    provisioner = Named()
+    register_provisioner(provisioner)
+    try:
+        assert make_tenant("imported").provisioned_by == "fixture import"
+    finally:
+        unregister_provisioner(provisioner)
+    records = [r for r in caplog.records if r.name == "pgschemas.core.provisioning"]
+    assert [(r.provisioned_schema, r.provisioned_by) for r in records] == [  # type: ignore[attr-defined]
+        ("migrated", "migrations"),
+        ("imported", "fixture import"),
+    ]
+    assert records[0].getMessage().startswith("Provisioned schema 'migrated' by migrations in ")
+    assert Tenant.objects.get(schema_name="migrated").provisioned_by is None  # not this one's doing
+
+
 class Boom(Exception):
     pass
 

@@ -122,3 +122,23 @@ def test_absolute_url_helpers(make_tenant: Any) -> None:
     assert tenant_absolute_url(tenant, "items/", scheme="http") == "http://p.test.com/shop/items/"
     assert tenant_absolute_url(get_static_schema("www")) == "https://test.com/"
     assert tenant_absolute_url(get_static_schema("blog"), "/x") == "https://blog.test.com/x"
+
+
+def test_a_domain_row_is_stored_as_every_package_compares_hosts(make_tenant: Any) -> None:
+    """core.domains: lowercase, no trailing dot; a port is refused, not dropped."""
+    from pgschemas.core.domains import DomainLike
+    from tests.shared_app.models import Domain
+
+    row = Domain.objects.create(tenant=make_tenant(), domain=" Shouty.Test.COM. ", folder="/Shop/")
+    assert (row.domain, row.folder) == ("shouty.test.com", "Shop")
+    assert isinstance(row, DomainLike)
+    with pytest.raises(ValidationError, match="no scheme, port or path"):
+        Domain(tenant=row.tenant, domain="shouty.test.com:8000").full_clean(exclude=["tenant"])
+
+
+def test_a_static_primary_domain_is_normalised_like_a_row(settings: Any) -> None:
+    settings.TENANTS = {
+        **settings.TENANTS,
+        "www": {**settings.TENANTS["www"], "DOMAINS": ["WWW.Test.COM./Home/"]},
+    }
+    assert get_primary_domain(get_static_schema("www")) == ("www.test.com", "Home")

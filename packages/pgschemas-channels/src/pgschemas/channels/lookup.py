@@ -13,6 +13,7 @@ from django.conf import settings
 from django.http.request import split_domain_port, validate_host
 
 from channels.db import database_sync_to_async
+from pgschemas.core.domains import normalize_host
 from pgschemas.routing.cache import MISS
 from pgschemas.routing.lookup import route_for_domain
 
@@ -47,7 +48,8 @@ def host_of(scope: dict[str, Any]) -> str | None:
     domain, _port = split_domain_port(raw)
     if not domain or not validate_host(domain, _allowed_hosts()):
         return None
-    return str(domain)
+    # Compared like an HTTP request's host (core.domains), so both reach the same tenant.
+    return normalize_host(domain)
 
 
 def path_info(scope: dict[str, Any]) -> str:

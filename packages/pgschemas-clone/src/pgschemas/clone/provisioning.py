@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import logging
 import time
-import warnings
 
 from django.db import DatabaseError, transaction
 
+from pgschemas.core.caller import warn
 from pgschemas.core.config import get_config
 from pgschemas.core.schema import SchemaLike
 
@@ -25,6 +25,10 @@ from .spares import configured_spares, take_spare
 
 logger = logging.getLogger("pgschemas.clone")
 
+#: ``provisioned_by`` (core's provisioning log record, ``tenant.provisioned_by``).
+BY_CLONE = "clone"
+BY_SPARE = "spare clone"
+
 
 class ReferenceNotReadyWarning(UserWarning):
     """A tenant was migrated, not cloned: the reference is missing, half-built or behind."""
@@ -33,7 +37,8 @@ class ReferenceNotReadyWarning(UserWarning):
 class CloneProvisioner:
     """Fills a new dynamic tenant's (empty) schema with a copy of ``CLONE_REFERENCE``."""
 
-    def provision(self, tenant: SchemaLike, *, verbosity: int = 0) -> bool:
+    def provision(self, tenant: SchemaLike, *, verbosity: int = 0) -> bool | str:
+        """``"spare clone"`` or ``"clone"`` when it built the schema; False to migrate it."""
         reference = get_config().clone_reference
         if not reference or tenant.schema_name == reference:
             return False
@@ -50,15 +55,16 @@ class CloneProvisioner:
             status = reference_status(reference, using=alias)
             if status.ready:
                 raise
-        if status is None:
-            return True
+        if isinstance(status, str):
+            return status
         _warn_migrated(tenant, status)
         return False
 
     def _copy_if_ready(
         self, tenant: SchemaLike, reference: str, *, verbosity: int
-    ) -> ReferenceStatus | None:
-        """Copy the reference into the tenant; the reference's status if it is not ready.
+    ) -> ReferenceStatus | str:
+        """Copy the reference into the tenant and say how; the reference's status if it is
+        not ready.
 
         The readiness check runs in the tenant's transaction, under the reference's shared
         lock, right before the copy: what another process did to the reference a moment
@@ -81,11 +87,11 @@ class CloneProvisioner:
                         tenant.schema_name,
                         time.perf_counter() - started,
                     )
-                return None
+                return BY_SPARE
         result = clone_schema(reference, tenant.schema_name, using=alias, create_schema=False)
         if verbosity >= 1:
             logger.info("Cloned %r into %r in %.3fs", reference, tenant.schema_name, result.seconds)
-        return None
+        return BY_CLONE
 
     def __eq__(self, other: object) -> bool:
         # register_provisioner is idempotent per equal provisioner: one per process.
@@ -98,7 +104,7 @@ class CloneProvisioner:
 def _warn_migrated(tenant: SchemaLike, status: ReferenceStatus) -> None:
     message = f"Tenant {tenant.schema_name!r} is provisioned with migrations: {status.describe()}."
     logger.warning(message)
-    warnings.warn(message, ReferenceNotReadyWarning, stacklevel=3)
+    warn(message, ReferenceNotReadyWarning)
 
 
 provisioner = CloneProvisioner()

@@ -336,7 +336,9 @@ class WrappedSchemaOption:
                     self.stderr.write(f"[{name}] created missing schema {name!r} (empty)")
                 to_run.append(schema)
         for result in results.values():
-            self.stderr.write(f"[{result.schema_name}] {result.status}: {result.message}")
+            # -v 0 is quiet: a skipped schema is still counted in the (-v 1) summary.
+            if result.status != "skipped" or options.get("verbosity", 1) >= 1:
+                self.stderr.write(f"[{result.schema_name}] {result.status}: {result.message}")
         return to_run, results
 
     def partition_up_to_date(

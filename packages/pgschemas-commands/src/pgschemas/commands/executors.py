@@ -29,7 +29,7 @@ from django.db import connections
 
 from pgschemas.core.schema import SchemaLike
 
-from .output import PrefixedStream, ProgressBar, RoutedStdio, isatty
+from .output import PrefixedStream, ProgressBar, RoutedStdio, finish, isatty
 
 SEQUENTIAL = "sequential"
 PARALLEL = "parallel"
@@ -212,7 +212,7 @@ class SchemaRunner:
         """The runner's own line about a schema: on stderr, always ``[schema]``-prefixed."""
         notice = PrefixedStream(self.stderr, name, self._bar)
         notice.write(text + "\n")
-        notice.flush()
+        finish(notice)
 
     def _run_one(self, schema: SchemaLike, task: Task, routed: RoutedStdio) -> SchemaResult:
         name = schema.schema_name
@@ -225,7 +225,7 @@ class SchemaRunner:
             message = describe_error(exc)
             if self.show_traceback:
                 err.write("".join(tb.format_exception(exc)))
-            err.flush()
+            finish(err)
             self._notice(name, f"error: {message}")
             result = SchemaResult(name, "failed", message)
             if self.fail_fast:
@@ -233,8 +233,8 @@ class SchemaRunner:
         else:
             result = SchemaResult(name, "ok")
         finally:
-            out.flush()
-            err.flush()
+            finish(out)
+            finish(err)
             routed.bind(None, None)
         self._bar.advance(failed=result.status == "failed")
         return result

@@ -17,6 +17,7 @@ from django.core.management.base import CommandError
 
 from pgschemas.core import ddl
 from pgschemas.core.config import get_config
+from pgschemas.core.domains import normalize_domain
 from pgschemas.core.models import validate_tenant_schema_name
 
 
@@ -90,7 +91,8 @@ def split_domain(value: str, folder: str) -> tuple[str, str]:
         raise CommandError(
             f"Domain {value!r} already has a folder; drop --folder or give the bare host."
         )
-    return host.strip(), (inline or folder).strip().strip("/")
+    # The host as the domain row will store it (a port is kept, for validation to refuse).
+    return normalize_domain(host), (inline or folder).strip().strip("/")
 
 
 class Cancelled(CommandError):

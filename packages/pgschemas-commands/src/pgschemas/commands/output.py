@@ -95,13 +95,19 @@ class PrefixedStream:
                 self.progress.draw()
 
     def flush(self) -> None:
-        """Flush a partial line too (a prompt waiting for input must be visible)."""
-        if self._pending:
-            pending, self._pending = self._pending, ""
-            self._emit([pending])
+        """On a terminal, show a partial line too (a prompt waiting for input must be
+        visible). Elsewhere (a pipe, a file, ``call_command``'s ``StringIO``) keep it until
+        its line ends: Django's migrate flushes ``  Applying app.0002_x...`` before it
+        writes `` OK``, and logs and scripts should read that as one ``[schema]`` line."""
+        if self._pending and isatty(self.target):
+            self._emit_pending()
         else:
             with contextlib.suppress(AttributeError, ValueError):
                 self.target.flush()
+
+    def _emit_pending(self) -> None:
+        pending, self._pending = self._pending, ""
+        self._emit([pending])
 
     def isatty(self) -> bool:
         return isatty(self.target)
@@ -114,7 +120,18 @@ class PrefixedStream:
         return getattr(self.target, "encoding", None) or "utf-8"
 
     def close(self) -> None:
+        """Write what is left, a partial line too (the end of a schema's run)."""
+        if self._pending:
+            self._emit_pending()
         self.flush()
+
+
+def finish(stream: Any) -> None:
+    """End of a schema's output: a :class:`PrefixedStream` writes its partial line."""
+    if isinstance(stream, PrefixedStream):
+        stream.close()
+    else:
+        stream.flush()
 
 
 class ThreadRoutedStream:

@@ -5,7 +5,7 @@ whose domain starts with ``acme`` once the tenant ``acme`` itself is gone - mayb
 ``acmecorp``. So before a command runs:
 
 - every selector that matched by a domain rule is named on stderr with the schema it picked
-  (stdout is the command's data);
+  (stdout is the command's data), unless ``-v 0`` asked for quiet;
 - a selector that matched only by a *prefix* (of a domain or ``domain/folder``) stops any
   command that may write (every command that is not read-only): on a terminal the user is
   asked to confirm; with ``--noinput``, or without a terminal to ask on, the run is refused.
@@ -73,7 +73,7 @@ def review_selection(
     selection: Selection, options: dict[str, Any], *, what: str, read_only: bool, stderr: Any
 ) -> None:
     """Announce non-name matches; confirm or refuse prefix matches unless ``read_only``."""
-    if options.get("verbosity", 1) >= 1 or not read_only:
+    if options.get("verbosity", 1) >= 1:
         announce(selection, stderr)
     if not read_only:
         confirm_prefix_matches(

@@ -27,6 +27,7 @@ from django.db import connections
 
 from pgschemas.core.activation import override
 from pgschemas.core.config import get_config
+from pgschemas.core.domains import normalize_domain, normalize_host, split_domain_folder
 from pgschemas.core.schema import SchemaLike, get_public_schema, get_static_schemas
 from pgschemas.core.utils import get_domain_model, get_tenant_model
 
@@ -130,7 +131,7 @@ class Catalog:
         if self.scope.static:
             for key, entry in config.static.items():
                 for domain in (*entry.domains, *entry.fallback_domains):
-                    host, _, folder = domain.partition("/")
+                    host, folder = split_domain_folder(domain)
                     self.domains.append((host, folder, key))
         self.domains.extend(self._load_domain_rows())
         #: Every schema name, in or out of scope (for "cannot be used here" errors).
@@ -155,7 +156,12 @@ class Catalog:
             rows = model._default_manager.using(alias).values_list(
                 "domain", "folder", "tenant__schema_name"
             )
-            return [(d or "", f or "", s) for d, f, s in rows if s in self.by_name]
+            # Rows written around save() (bulk_create, update) may not be normalised.
+            return [
+                (normalize_domain(d or ""), (f or "").strip("/"), s)
+                for d, f, s in rows
+                if s in self.by_name
+            ]
 
     def wildcard(self, token: str) -> list[SchemaLike]:
         if token == WILDCARD_ALL:
@@ -198,20 +204,28 @@ class Catalog:
                 f"Schema {token!r} cannot be used here: this command runs on "
                 f"{self.scope.describe()}."
             )
-        host, slash, folder = token.partition("/")
+        raw_host, slash, raw_folder = token.partition("/")
+        # Hosts compare as routing compares them (core.domains): "ACME.example.com.:8000"
+        # is acme.example.com. A prefix is only lowercased ("acme." must stay a prefix).
+        host = normalize_host(raw_host)
+        prefix = raw_host.lower()
+        folder = raw_folder.strip("/")
         routes = [(f"{d}/{f}" if f else d, s) for d, f, s in self.domains]
         if slash:
             exact = sorted({s for d, f, s in self.domains if d == host and f == folder})
             if len(exact) == 1:
-                return self._domain_match(token, exact[0], RULE_ROUTE, routes)
-            matches = sorted({s for route, s in routes if "/" in route and route.startswith(token)})
+                return self._domain_match(token, prefix, exact[0], RULE_ROUTE, routes)
+            route_prefix = f"{prefix}/{raw_folder}"
+            matches = sorted(
+                {s for route, s in routes if "/" in route and route.startswith(route_prefix)}
+            )
             rule = RULE_ROUTE_PREFIX
         else:
-            matches = sorted({s for d, _f, s in self.domains if d.startswith(token)})
-            whole = {s for d, f, s in self.domains if d == token and not f}
+            whole = {s for d, f, s in self.domains if d == host and not f}
+            matches = sorted({s for d, _f, s in self.domains if d.startswith(prefix)} | whole)
             rule = RULE_DOMAIN if matches and set(matches) == whole else RULE_DOMAIN_PREFIX
         if len(matches) == 1:
-            return self._domain_match(token, matches[0], rule, routes)
+            return self._domain_match(token, prefix, matches[0], rule, routes)
         if matches:
             raise SelectorError(
                 f"Schema selector {token!r} is ambiguous: it is the prefix of domains of "
@@ -221,10 +235,17 @@ class Catalog:
         raise SelectorError(self._unknown_message(token))
 
     def _domain_match(
-        self, token: str, schema_name: str, rule: str, routes: list[tuple[str, str]]
+        self, token: str, prefix: str, schema_name: str, rule: str, routes: list[tuple[str, str]]
     ) -> Match:
-        host = token.partition("/")[0]
-        via = sorted({route for route, s in routes if s == schema_name and route.startswith(host)})
+        host = normalize_host(prefix)
+        via = sorted(
+            {
+                route
+                for route, s in routes
+                if s == schema_name
+                and (route.startswith(prefix) or route.partition("/")[0] == host)
+            }
+        )
         return Match(token, (self.by_name[schema_name],), rule, tuple(via))
 
     def _unknown_message(self, token: str) -> str:

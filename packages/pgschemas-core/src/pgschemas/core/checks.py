@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, Warning, register
 
 from .config import DEFAULT_KEY, PUBLIC_KEY
+from .domains import split_domain_folder
 from .validation import InvalidSchemaName, check_schema_name
 
 ROUTING_KEYS = ("DOMAINS", "FALLBACK_DOMAINS", "HEADER", "SESSION_KEY", "URLCONF", "WS_URLCONF")
@@ -203,19 +204,21 @@ def _check_names(tenants: Mapping[str, Any]) -> list[CheckMessage]:
                         "Pick a name no static tenant uses.",
                     )
                 )
-    seen: dict[str, str] = {}
+    # Compared as routing compares them: "Acme.test." and "acme.test" are one domain.
+    seen: dict[object, str] = {}
     for key in static_keys:
         for domain in tenants[key].get("DOMAINS", []) or []:
-            if domain in seen:
+            same = split_domain_folder(domain) if isinstance(domain, str) else domain
+            if same in seen:
                 errors.append(
                     _err(
                         15,
-                        f"Domain {domain!r} is listed in DOMAINS of both {seen[domain]!r} "
+                        f"Domain {domain!r} is listed in DOMAINS of both {seen[same]!r} "
                         f"and {key!r}.",
                         "A domain can route to one static tenant only.",
                     )
                 )
-            seen[domain] = key
+            seen[same] = key
     return errors
 
 

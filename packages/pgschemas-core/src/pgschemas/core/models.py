@@ -67,6 +67,10 @@ class TenantModel(SchemaActivationMixin, models.Model):
 
     #: How the request at hand reached this tenant (set by routing; None outside one).
     routing: RoutingInfo = None
+    #: How this instance's schema was built when it created one (``"migrations"``,
+    #: ``"clone"``, ``"spare clone"``, ...): what commands report at ``-v 2``. None when
+    #: this instance created no schema.
+    provisioned_by: str | None = None
 
     class Meta:
         abstract = True
@@ -107,8 +111,10 @@ class TenantModel(SchemaActivationMixin, models.Model):
             ddl.create_schema(self.schema_name, using=self.db_alias, if_not_exists=False)
             if sync_schema:
                 signals.dynamic_tenant_needs_sync.send(sender=type(self), tenant=self)
-                provision_schema(self, verbosity=verbosity)
-                signals.dynamic_tenant_post_sync.send(sender=type(self), tenant=self)
+                self.provisioned_by = provision_schema(self, verbosity=verbosity)
+                signals.dynamic_tenant_post_sync.send(
+                    sender=type(self), tenant=self, provisioned_by=self.provisioned_by
+                )
 
     def drop_schema(self) -> None:
         """Drop this tenant's schema and everything in it."""

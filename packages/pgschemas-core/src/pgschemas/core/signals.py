@@ -5,7 +5,8 @@ Arguments (besides ``sender``):
 - ``schema_activated``: ``schema`` - the schema (or tenant) just made active.
 - ``dynamic_tenant_needs_sync``: ``tenant`` - a new tenant whose schema exists and is about
   to be provisioned (migrated or cloned).
-- ``dynamic_tenant_post_sync``: ``tenant`` - the tenant's schema is provisioned.
+- ``dynamic_tenant_post_sync``: ``tenant``, ``provisioned_by`` (``"migrations"``,
+  ``"clone"``, ``"spare clone"``, ...) - the tenant's schema is provisioned.
 - ``dynamic_tenant_pre_drop``: ``tenant`` - the tenant's schema is about to be dropped.
 - ``dynamic_tenant_post_rename``: ``tenant``, ``old_name``, ``new_name`` - the schema and
   the row were renamed (sent inside the renaming transaction).

@@ -23,6 +23,8 @@ from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest
 from django.http.request import split_domain_port
 
+from pgschemas.core.domains import normalize_domain
+
 #: Settings that change what ``get_host()`` answers for a raw host.
 HOST_SETTINGS = frozenset({"ALLOWED_HOSTS", "DEBUG", "USE_X_FORWARDED_HOST"})
 MAX_HOSTS = 4096
@@ -62,7 +64,9 @@ def routable_domain(host: str) -> str:
         raise DisallowedHost(
             f"Invalid HTTP_HOST header: {_shown(host)}. The port must be between 0 and {MAX_PORT}."
         )
-    return str(domain)
+    # Django already lowercased it and dropped one trailing dot; core.domains is the one
+    # definition every package compares hosts by.
+    return normalize_domain(domain)
 
 
 def remove_www(host: str) -> str:

@@ -17,8 +17,7 @@ from django.db import models, router, transaction
 from django.db.models import Q
 
 from pgschemas.core.config import get_config
-
-from .urlconf import is_valid_folder
+from pgschemas.core.domains import is_valid_folder, normalize_domain, split_domain_folder
 
 
 def _tenant_model_label() -> str:
@@ -26,11 +25,6 @@ def _tenant_model_label() -> str:
     # TENANT_MODEL there are no dynamic tenants and no concrete domain model can exist; the
     # placeholder makes Django's check (fields.E300) name the missing setting.
     return get_config().tenant_model or "TENANTS_public_TENANT_MODEL_is_not_set.Tenant"
-
-
-def normalize_domain(domain: str) -> str:
-    """Hosts compare lowercased, without a trailing dot or port-less whitespace."""
-    return domain.strip().lower().rstrip(".")
 
 
 def validate_domain(value: str) -> None:
@@ -170,8 +164,7 @@ def get_primary_domain(tenant: Any) -> Any:
         entry = get_config().static.get(tenant.schema_name)
         if entry is None or not entry.domains:
             return None
-        host, _, folder = entry.domains[0].partition("/")
-        return (host.lower(), folder.strip("/"))
+        return split_domain_folder(entry.domains[0])
     from pgschemas.core.utils import get_domain_model
 
     domain_model = get_domain_model()

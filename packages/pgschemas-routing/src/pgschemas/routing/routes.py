@@ -26,6 +26,7 @@ from django.db.models.query_utils import DeferredAttribute
 from django.db.models.signals import post_init, pre_init
 
 from pgschemas.core.config import TenancyConfig, get_config
+from pgschemas.core.domains import split_domain_folder
 from pgschemas.core.guard import Guard, attach
 from pgschemas.core.routing_info import DomainInfo, HeadersInfo, RoutingInfo, SessionInfo
 from pgschemas.core.schema import Schema, get_static_schema
@@ -221,12 +222,6 @@ def dynamic_route(
     )
 
 
-def split_domain(entry: str) -> tuple[str, str]:
-    """``"Example.com/Client1"`` -> ``("example.com", "Client1")``: host lowercased."""
-    host, _, folder = entry.strip().partition("/")
-    return host.lower().rstrip("."), folder.strip("/")
-
-
 @dataclass(frozen=True)
 class StaticTables:
     """Routes of static tenants from ``TENANTS``, built once per configuration."""
@@ -246,10 +241,10 @@ class StaticTables:
         sessions: dict[str, Route] = {}
         for key, entry in config.static.items():
             for raw in entry.domains:
-                host, folder = split_domain(raw)
+                host, folder = split_domain_folder(raw)
                 domains.setdefault((host, folder), static_route(key, DOMAIN, host, folder))
             for raw in entry.fallback_domains:
-                host = split_domain(raw)[0]
+                host = split_domain_folder(raw)[0]
                 if host not in fallback:
                     fallback[host] = static_route(key, FALLBACK, domain=host)
             # A static tenant is named by its HEADER / SESSION_KEY value or by its key.

@@ -12,7 +12,6 @@ from the tenant's urlconf so its error views are honoured.
 
 from __future__ import annotations
 
-import re
 import threading
 import types
 from importlib import import_module
@@ -23,17 +22,7 @@ from django.urls import URLResolver
 from django.urls.resolvers import RoutePattern
 
 from pgschemas.core.config import get_config
-
-#: Characters a folder may use: one URL path segment, nothing Django's path syntax reads.
-FOLDER_RE = re.compile(r"^[A-Za-z0-9._~-]+$")
-#: Segments browsers and servers resolve away (RFC 3986 dot-segments): never a folder.
-DOT_SEGMENTS = frozenset({".", ".."})
-
-
-def is_valid_folder(folder: str) -> bool:
-    """True for "" (no folder) or one URL path segment that is not a dot-segment."""
-    return not folder or (bool(FOLDER_RE.match(folder)) and folder not in DOT_SEGMENTS)
-
+from pgschemas.core.domains import is_valid_folder
 
 _HANDLERS = ("handler400", "handler403", "handler404", "handler500")
 

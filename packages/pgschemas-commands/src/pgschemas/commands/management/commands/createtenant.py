@@ -118,7 +118,17 @@ class Command(BaseCommand):
                 row.tenant = tenant
                 row.save(using=alias)
         where = f" at {host}/{folder}" if folder else f" at {host}" if host else ""
-        self.stdout.write(f"Created tenant {name}{where}")
+        verbosity = options["verbosity"]
+        if verbosity >= 1:
+            self.stdout.write(f"Created tenant {name}{where}")
+        if verbosity >= 2:
+            how = getattr(tenant, "provisioned_by", None)
+            self.stdout.write(
+                f"Schema {name!r} provisioned by {how}"
+                if how
+                else f"Schema {name!r} not created ({type(tenant).__name__}.auto_create_schema "
+                "is False)"
+            )
 
     def _check_domain(self, model: Any, name: str, host: str, folder: str) -> Any:
         """The domain row to save, checked (format, uniqueness) before anything is written."""

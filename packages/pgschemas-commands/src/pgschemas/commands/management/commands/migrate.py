@@ -113,16 +113,30 @@ class Command(WrappedSchemaOption, django_migrate.Command):
             for s in schemas
             if not pending[s.schema_name]
         }
-        verbosity = options.get("verbosity", 1)
-        if done and (verbosity >= 2 or (verbosity >= 1 and options.get("plan"))):
-            for name in done:
-                message = (
-                    "No planned migration operations."
-                    if options.get("plan")
-                    else "No migrations to apply."
-                )
-                self.stdout.write(self.schema_line(name, message))
+        self._report_up_to_date(list(done), to_run, options)
         return to_run, done
+
+    def _report_up_to_date(
+        self, done: list[str], to_run: list[SchemaLike], options: dict[str, Any]
+    ) -> None:
+        """What skipped schemas print (docs/commands.md, "What migrate prints").
+
+        Scripts grep Django's "No migrations to apply" to tell a no-op deploy: at ``-v 1``
+        it is printed once when no selected schema had anything to apply, at ``-v 2`` once
+        per up-to-date schema, at ``-v 0`` never.
+        """
+        verbosity = options.get("verbosity", 1)
+        if not done or verbosity < 1:
+            return
+        if options.get("plan"):
+            for name in done:
+                self.stdout.write(self.schema_line(name, "No planned migration operations."))
+        elif verbosity >= 2:
+            for name in done:
+                self.stdout.write(self.schema_line(name, "No migrations to apply."))
+        elif not to_run:
+            several = f" ({len(done)} schemas up to date)" if len(done) > 1 else ""
+            self.stdout.write(f"No migrations to apply{several}.")
 
     def migrate_one(
         self,

@@ -2,7 +2,12 @@
 """Time creating a tenant schema by migrations vs by cloning the reference (by hand).
 
     [DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres] \\
-        python packages/pgschemas-clone/bench/clone_vs_migrate.py [--models 50] [--rounds 5]
+        .tools/hatch/env/virtual/hatch-test.py3.11-5.2/bin/python \\
+        scripts/benchlib/clone_vs_migrate.py [--models 50] [--rounds 5] [--tests-apps]
+
+Runs in the test environment ``scripts/test`` creates (every package and
+pgschemas-devtools installed). ``--tests-apps`` uses pgschemas-clone's test apps
+(``packages/pgschemas-clone/tests``) instead of a generated app.
 
 Generates a throwaway Django app with N models (foreign keys, unique constraints, indexes,
 many-to-many) and its migrations in a temporary directory, builds the reference, then
@@ -63,8 +68,9 @@ def main() -> int:
     from django.conf import settings
 
     tmp = Path(tempfile.mkdtemp(prefix="pgschemas-bench-"))
-    here = Path(__file__).resolve().parent.parent
-    sys.path[:0] = [str(tmp), str(here)]
+    # The generated app, and pgschemas-clone's test apps (``tests.*``) for --tests-apps.
+    clone_package = Path(__file__).resolve().parents[2] / "packages" / "pgschemas-clone"
+    sys.path[:0] = [str(tmp), str(clone_package)]
     from pgschemas_devtools.database import database_settings
 
     if args.tests_apps:
@@ -92,7 +98,6 @@ def main() -> int:
         TENANTS={
             "public": {
                 "APPS": [
-                    "pgschemas.core",
                     "django.contrib.contenttypes",
                     "django.contrib.auth",
                     *public_extra,
