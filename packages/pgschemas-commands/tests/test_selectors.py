@@ -70,6 +70,25 @@ def test_a_domain_selector_compares_hosts_as_routing_does(tenants: Any) -> None:
         names("customers.mydomain.com/CLIENT1")
 
 
+def test_a_full_domain_is_exact_beside_folder_tenants_and_longer_domains(
+    tenants: Any, make_tenant: Any
+) -> None:
+    # www answers on www.example.com; "beta" lives in a folder of the same host, "gamma" on
+    # a longer domain starting with it. The full domain is www's, as routing decides.
+    from pgschemas.commands.selectors import RULE_DOMAIN
+    from tests.shared_app.models import Domain
+
+    Domain.objects.create(tenant=make_tenant("beta"), domain="www.example.com", folder="beta")
+    Domain.objects.create(tenant=make_tenant("gamma"), domain="www.example.com.au")
+    selection = resolve_selectors(["www.example.com"])
+    assert selection.names == ["www"]
+    assert [m.rule for m in selection.matches] == [RULE_DOMAIN]
+    assert names("www.example.com/beta") == ["beta"]
+    assert names("www.example.com.au") == ["gamma"]
+    with pytest.raises(SelectorError, match="ambiguous"):
+        names("www.exa")  # a prefix of all three is still a question
+
+
 def test_ambiguous_prefix_lists_matches(tenants: Any) -> None:
     with pytest.raises(SelectorError) as info:
         names("ac")

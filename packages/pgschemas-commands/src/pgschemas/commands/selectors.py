@@ -221,9 +221,14 @@ class Catalog:
             )
             rule = RULE_ROUTE_PREFIX
         else:
-            whole = {s for d, f, s in self.domains if d == host and not f}
-            matches = sorted({s for d, _f, s in self.domains if d.startswith(prefix)} | whole)
-            rule = RULE_DOMAIN if matches and set(matches) == whole else RULE_DOMAIN_PREFIX
+            whole = sorted({s for d, f, s in self.domains if d == host and not f})
+            if len(whole) == 1:
+                # A full domain names the tenant answering on the bare host, as routing
+                # does, even where folder tenants share the host or longer domains start
+                # with it ("example.com" with "example.com/beta" and "example.com.au").
+                return self._domain_match(token, prefix, whole[0], RULE_DOMAIN, routes)
+            matches = sorted({s for d, _f, s in self.domains if d.startswith(prefix)} | set(whole))
+            rule = RULE_DOMAIN_PREFIX
         if len(matches) == 1:
             return self._domain_match(token, prefix, matches[0], rule, routes)
         if matches:
