@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import io
+import os
+import shutil
+import subprocess
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from pgschemas.clone.reference import reference_status
 
-from .helpers import one, q, run, schema_exists
+from .helpers import one, q, relations, run, schema_exists
 
 pytestmark = pytest.mark.django_db
 
@@ -63,6 +66,33 @@ def test_cloneschema_dry_run_prints_sql_and_changes_nothing(name):
     assert f'INSERT INTO "{dst}"."ticket"' in output
     assert "nothing was changed" in output
     assert not schema_exists(dst)
+
+
+@pytest.mark.skipif(shutil.which("psql") is None, reason="psql (postgresql-client) is missing")
+@pytest.mark.django_db(transaction=True)
+def test_cloneschema_dry_run_sql_replays_in_psql_as_the_clone(name):
+    # What --dry-run prints is SQL a user may feed to psql: it must build the same schema.
+    from django.db import connection
+
+    dst = name("replayed")
+    output = call("cloneschema", "sample", dst, "--dry-run", "--noinput")
+    args, env = connection.client.settings_to_cmd_args_env(
+        connection.settings_dict, ["-X", "-q", "-v", "ON_ERROR_STOP=1"]
+    )
+    try:
+        replay = subprocess.run(
+            args,
+            input=output,
+            env={**os.environ, **(env or {})},
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert replay.returncode == 0, replay.stderr[-2000:]
+        assert relations(dst) == relations("sample")
+    finally:
+        run(q("DROP SCHEMA IF EXISTS {} CASCADE", dst))
 
 
 def test_cloneschema_noinput_only_clones(name):

@@ -281,6 +281,11 @@ class Command(BaseCommand):
         self.stdout.write(f"-- dry run: cloning {source!r} into {destination!r} would run:")
         create = sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(destination))
         self.stdout.write(create.as_string(connection.connection) + ";")
+        # The statements name the destination's objects unqualified, as the clone runs
+        # them: with these settings the printed SQL replays as the clone would (psql).
+        path = sql.SQL("SET search_path = {}").format(sql.Identifier(destination))
+        self.stdout.write(path.as_string(connection.connection) + ";")
+        self.stdout.write("SET check_function_bodies = off;")
         for statement in plan.statements:
             self.stdout.write(statement.as_string(connection.connection) + ";")
         if create_tenant:
