@@ -42,7 +42,8 @@ def test_migrate_over_all_schemas_keeps_the_reference_migrated():
     assert reference_status().ready
 
 
-def test_spec_commands_loaddata_into_the_reference_reaches_new_tenants(tmp_path, make_tenant):
+def test_spec_commands_loaddata_into_the_reference_reaches_new_tenants(tmp_path, db):
+    from shared_public.models import Tenant
     from tenant_app.models import Product
 
     fixture = tmp_path / "products.json"
@@ -60,7 +61,8 @@ def test_spec_commands_loaddata_into_the_reference_reaches_new_tenants(tmp_path,
         dispatch_uid="sbx-clone",
     )
     try:
-        tenant = make_tenant()
+        # Created through the model: the clone provisioning is what this test is about.
+        tenant = Tenant.objects.create(schema_name="seeded_by_clone")
     finally:
         schema_pre_migration.disconnect(dispatch_uid="sbx-clone")
     assert seen == []  # cloned, not migrated

@@ -1,12 +1,11 @@
 from __future__ import annotations
 
-import itertools
 import os
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,6 @@ from pgschemas.core.schema import SchemaLike, get_public_schema, get_static_sche
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 BROKERS = {"redis": "REDIS_URL", "amqp": "AMQP_URL"}
-_counter = itertools.count()
 
 
 def unreachable_reason(url: str) -> str | None:
@@ -103,15 +101,10 @@ def celery_worker(request: Any, django_db_setup: Any, django_db_blocker: Any) ->
 
 
 @pytest.fixture
-def tenants(transactional_db: Any) -> Iterator[tuple[Any, Any]]:
-    """Two committed dynamic tenants (A, B), visible to the worker; dropped afterwards."""
-    from tests.shared_app.models import Tenant
-
-    made = [Tenant.objects.create(schema_name=f"tenant{next(_counter)}") for _ in range(2)]
-    yield made[0], made[1]
-    for tenant in made:
-        if Tenant.objects.filter(pk=tenant.pk).exists():
-            tenant.delete(force_drop=True)
+def tenants(transactional_db: Any, tenant_factory: Callable[..., Any]) -> tuple[Any, Any]:
+    """Two committed dynamic tenants (A, B), visible to the worker; removed afterwards
+    (pgschemas-testing's factory: spare schemas renamed in, no migrations)."""
+    return tenant_factory(), tenant_factory()
 
 
 def schemas_holding(label: str, *schemas: SchemaLike) -> list[str]:

@@ -6,20 +6,15 @@ from typing import Any
 
 import pytest
 
-from pgschemas.core import ddl
-from pgschemas.core.migration import migrate_schema
-from pgschemas.core.schema import get_static_schemas
-
 _counter = itertools.count()
 
 
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
-    """After Django migrated public, give each static tenant its schema and tables."""
-    with django_db_blocker.unblock():
-        for schema in get_static_schemas(include_public=False):
-            ddl.create_schema(schema.schema_name)
-            migrate_schema(schema)
+@pytest.fixture(autouse=True)
+def _static_schemas(pgschemas_static_schemas: None) -> None:
+    """Each static tenant's schema and tables (pgschemas-testing's plugin, once per session).
+
+    Dynamic tenants are made below through the model on purpose: this suite tests how
+    they are created (pgschemas-testing's factory would hand out ready spare schemas)."""
 
 
 @pytest.fixture
