@@ -94,3 +94,31 @@ def test_bad_folder_settings_are_refused_by_name(value: Any, message: str, setti
     tenants = {**settings.TENANTS, "www": {**settings.TENANTS["www"], TEMPLATE_DIRS: value}}
     with override_settings(TENANTS=tenants), pytest.raises(ImproperlyConfigured, match=message):
         configured_dirs(TEMPLATE_DIRS, get_static_schema("www"))
+
+
+@pytest.mark.parametrize(
+    ("entry", "key", "value", "message"),
+    [
+        ("default", TEMPLATE_DIRS, ["tenants/{tenant}/templates"], "only placeholder is"),
+        ("www", "STATICFILES_DIRS", 42, "must be a list of folder paths, got 42"),
+        ("www", "STATICFILES_DIRS", {"a": 1}, "must be a list of folder paths"),
+    ],
+)
+def test_manage_py_check_reports_bad_folder_settings(
+    entry: str, key: str, value: Any, message: str, settings: Any
+) -> None:
+    # Found by a docs-only project: these were only reported by a 500 at the first request.
+    from django.core.checks import run_checks
+
+    tenants = {**settings.TENANTS, entry: {**settings.TENANTS[entry], key: value}}
+    with override_settings(TENANTS=tenants):
+        found = [m for m in run_checks() if m.id == "pgschemas.routing.E001"]
+    assert len(found) == 1, found
+    assert message in found[0].msg
+    assert f"TENANTS[{entry!r}][{key!r}]" in found[0].msg
+
+
+def test_manage_py_check_accepts_good_folder_settings() -> None:
+    from django.core.checks import run_checks
+
+    assert not [m for m in run_checks() if m.id == "pgschemas.routing.E001"]

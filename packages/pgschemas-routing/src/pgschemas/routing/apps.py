@@ -9,6 +9,6 @@ class PgschemasRoutingConfig(AppConfig):
     verbose_name = "pgschemas routing"
 
     def ready(self) -> None:
-        from . import signals
+        from . import checks, signals  # noqa: F401  (checks registers the system check)
 
         signals.connect()

@@ -46,6 +46,12 @@ def _expand(entry: str, schema_name: str, owner: str, key: str) -> str:
         ) from exc
 
 
+def validate_entries(value: Any, owner: str, key: str) -> None:
+    """Raise ``ImproperlyConfigured`` unless ``value`` is a valid ``key`` setting (checks)."""
+    for item in _entries(value, owner, key):
+        _expand(item, "check", owner, key)
+
+
 def configured_dirs(key: str, schema: SchemaLike | None = None) -> list[str]:
     """Every folder ``key`` names for ``schema`` (default: the active one), existing or not."""
     schema = schema if schema is not None else get_current_schema()
