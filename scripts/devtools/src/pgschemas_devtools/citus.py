@@ -26,7 +26,6 @@ imports this module before any virtualenv exists.
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import os
 import pwd
@@ -41,8 +40,9 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import FrameType, TracebackType
-from typing import Any
+
+from . import teardown
+from .teardown import stop_all
 
 __all__ = [
     "CITUS_VERSION",
@@ -267,7 +267,7 @@ class Node:
 
 
 @dataclass
-class CitusCluster:
+class CitusCluster(teardown.StopsOnExit):
     """A running local cluster. Use :func:`start_cluster` to create one."""
 
     folder: Path
@@ -322,80 +322,14 @@ class CitusCluster:
             if self._stopped:
                 return
             self._stopped = True
-            blocked = _block_signals()
-            try:
+            with teardown.signals_held():
                 for node in self.nodes:
                     _stop_node(node, self.run_as)
                 shutil.rmtree(self.folder, ignore_errors=True)
-                _clusters.discard(self)
-            finally:
-                _unblock_signals(blocked)
+                teardown.forget(self)
 
     def __hash__(self) -> int:
         return id(self)
-
-    def __enter__(self) -> CitusCluster:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
-
-
-_clusters: set[CitusCluster] = set()
-_handlers_installed = False
-
-
-def stop_all() -> None:
-    """Stop every cluster started by this process."""
-    for cluster in list(_clusters):
-        with contextlib.suppress(Exception):
-            cluster.stop()
-
-
-def _block_signals() -> bool:
-    if threading.current_thread() is not threading.main_thread():
-        return False
-    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
-    return True
-
-
-def _unblock_signals(blocked: bool) -> None:
-    if blocked:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
-
-
-def _install_handlers() -> None:
-    """Stop clusters at exit; on SIGINT/SIGTERM stop them, then unwind as Ctrl-C does."""
-    global _handlers_installed
-    if _handlers_installed:
-        return
-    _handlers_installed = True
-    atexit.register(stop_all)
-    if threading.current_thread() is not threading.main_thread():
-        return
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        previous = signal.getsignal(signum)
-        if previous is signal.SIG_IGN:
-            continue
-        signal.signal(signum, _make_handler(signum, previous))
-
-
-def _make_handler(signum: int, previous: Any) -> Any:
-    def handler(received: int, frame: FrameType | None) -> None:
-        stop_all()
-        if callable(previous) and previous is not signal.default_int_handler:
-            previous(received, frame)
-            return
-        if signum == signal.SIGINT:
-            raise KeyboardInterrupt
-        raise KeyboardInterrupt(f"received {signal.Signals(signum).name}")
-
-    return handler
 
 
 def _free_ports(count: int) -> list[int]:
@@ -532,7 +466,7 @@ def start_cluster(
         )
     if citus and not (pkglibdir() / "citus.so").is_file():
         raise RuntimeError("Citus is not installed: run `python3 scripts/citus build` (as root)")
-    _install_handlers()
+    teardown.install_handlers()
     run_as = _cluster_user()
     folder = Path(tempfile.mkdtemp(prefix="pgschemas-citus-", dir=parent))
     folder.chmod(0o755)
@@ -543,7 +477,7 @@ def start_cluster(
     names = ["coordinator", *(f"worker{i}" for i in range(1, workers + 1))]
     nodes = [Node(name, port, folder / name) for name, port in zip(names, ports, strict=True)]
     cluster = CitusCluster(folder, nodes[0], nodes[1:], run_as)
-    _clusters.add(cluster)
+    teardown.track(cluster)
     wanted = {**NODE_SETTINGS, **(settings or {})}
     if not citus:
         wanted = {name: value for name, value in wanted.items() if "citus" not in name}

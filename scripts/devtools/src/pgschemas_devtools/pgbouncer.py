@@ -18,7 +18,6 @@ exit at the latest, so it never outlives its owner.
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import os
 import pwd
@@ -29,9 +28,9 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
+from . import teardown
 from .database import parse_database_url
 
 __all__ = [
@@ -79,7 +78,7 @@ def _run_as(host: str) -> str | None:
     return "nobody"
 
 
-class PgBouncer:
+class PgBouncer(teardown.StopsOnExit):
     """A running PgBouncer. Use :func:`start_pgbouncer` to create one."""
 
     def __init__(self, process: subprocess.Popen[bytes], folder: Path, port: int, user: str):
@@ -100,21 +99,11 @@ class PgBouncer:
                 self.process.kill()
                 self.process.wait()
         shutil.rmtree(self.folder, ignore_errors=True)
+        teardown.forget(self)
 
     def log(self) -> str:
         path = self.folder / "pgbouncer.log"
         return path.read_text(errors="replace") if path.exists() else ""
-
-    def __enter__(self) -> PgBouncer:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
 
 def start_pgbouncer(
@@ -179,7 +168,8 @@ def start_pgbouncer(
         stderr=subprocess.STDOUT,
     )
     bouncer = PgBouncer(process, folder, port, user)
-    atexit.register(bouncer.stop)
+    teardown.install_handlers(signals=False)
+    teardown.track(bouncer)
     deadline = time.monotonic() + 15
     while True:
         if process.poll() is not None:
