@@ -205,3 +205,61 @@ def test_duplicate_schema_name_is_refused_without_half_state(make_tenant: Any) -
     with pytest.raises(IntegrityError), transaction.atomic():
         Tenant.objects.create(schema_name="twin")
     assert Tenant.objects.filter(schema_name="twin").count() == 1
+
+
+@pytest.mark.django_db
+def test_receivers_connected_for_the_abstract_tenant_model_hear_every_tenant(
+    make_tenant: Any,
+) -> None:
+    """Projects written for django-pgschemas 1.x connect with ``sender=TenantModel``."""
+    from pgschemas.core.models import TenantModel
+    from tests.shared_app.models import Tenant
+
+    heard: list[tuple[str, str]] = []
+
+    def by_base(sender: type, tenant: Any, **kwargs: Any) -> None:
+        heard.append(("base", tenant.schema_name))
+
+    def by_model(sender: type, tenant: Any, **kwargs: Any) -> None:
+        heard.append(("model", tenant.schema_name))
+
+    def by_anyone(sender: type, tenant: Any, **kwargs: Any) -> None:
+        heard.append(("anyone", tenant.schema_name))
+
+    signals.dynamic_tenant_post_sync.connect(by_base, sender=TenantModel)
+    signals.dynamic_tenant_post_sync.connect(by_model, sender=Tenant)
+    signals.dynamic_tenant_post_sync.connect(by_anyone)
+    try:
+        make_tenant("heard_once")
+        assert sorted(heard) == [
+            ("anyone", "heard_once"),
+            ("base", "heard_once"),
+            ("model", "heard_once"),
+        ]
+        assert signals.dynamic_tenant_post_sync.disconnect(by_base, sender=TenantModel)
+        heard.clear()
+        make_tenant("heard_twice")
+        assert sorted(heard) == [("anyone", "heard_twice"), ("model", "heard_twice")]
+    finally:
+        signals.dynamic_tenant_post_sync.disconnect(by_base, sender=TenantModel)
+        signals.dynamic_tenant_post_sync.disconnect(by_model, sender=Tenant)
+        signals.dynamic_tenant_post_sync.disconnect(by_anyone)
+
+
+def test_a_base_sender_receiver_ignores_other_senders() -> None:
+    from django.contrib.auth.models import AbstractUser
+
+    from pgschemas.core.models import TenantModel
+
+    heard: list[object] = []
+
+    def receiver(sender: object, **kwargs: Any) -> None:
+        heard.append(sender)
+
+    signals.dynamic_tenant_pre_drop.connect(receiver, sender=TenantModel, weak=False)
+    try:
+        signals.dynamic_tenant_pre_drop.send(sender=AbstractUser, tenant=None)
+        signals.dynamic_tenant_pre_drop.send(sender=object, tenant=None)
+        assert heard == []
+    finally:
+        signals.dynamic_tenant_pre_drop.disconnect(receiver, sender=TenantModel)
