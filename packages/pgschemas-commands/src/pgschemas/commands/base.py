@@ -28,7 +28,7 @@ from django.core.management.base import BaseCommand, CommandError
 from pgschemas.core.schema import SchemaLike
 
 from .creation import is_read_only, prepare_schemas
-from .executors import SchemaRunner, TaskStream
+from .executors import ExecutorName, SchemaRunner, TaskStream
 from .options import SchemaOptions, add_schema_arguments
 from .output import ThreadBoundOutput
 from .prompt import ask_for_schema
@@ -85,7 +85,7 @@ class WrappedSchemaOption(ThreadBoundOutput):
         read_only: bool | None = None,
         selection: Selection | None = None,
         route_stdio: bool = True,
-        executor: str | None = None,
+        executor: ExecutorName | None = None,
     ) -> RunReport:
         """Select, prepare and run ``task(schema)`` on each schema; summary; raise on failure."""
         opts = SchemaOptions.of(options)

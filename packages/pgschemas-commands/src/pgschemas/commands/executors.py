@@ -74,7 +74,7 @@ class SchemaRunner:
         *,
         stdout: IO[str],
         stderr: IO[str],
-        executor: str = SEQUENTIAL,
+        executor: ExecutorName = SEQUENTIAL,
         fail_fast: bool = False,
         show_traceback: bool = False,
         route_stdio: bool = True,
