@@ -108,7 +108,8 @@ def test_base_classes_importable_from_the_package() -> None:
     from pgschemas.commands.base import TenantCommand
 
     assert package.TenantCommand is TenantCommand
-    assert package.SchemaCommand is TenantCommand
+    # django-pgschemas' names live in the compatibility layer (django_pgschemas), not here.
+    assert not hasattr(package, "SchemaCommand")
     assert issubclass(package.StaticTenantCommand, TenantCommand)
     assert issubclass(package.DynamicTenantCommand, TenantCommand)
     assert issubclass(package.TenantCommand, package.WrappedSchemaOption)
@@ -147,10 +148,9 @@ def test_static_and_dynamic_commands_refuse_the_other_kind(make_tenant: Any) -> 
 
 
 @pytest.mark.django_db
-def test_schema_command_with_handle_schema() -> None:
-    out = StringIO()
-    call_command("legacy", "-s", "www", stdout=out)
-    assert out.getvalue() == "legacy www\n"
+def test_tenant_command_without_handle_tenant_fails_naming_the_method() -> None:
+    with pytest.raises(CommandError, match=r"must override handle_tenant\(self, tenant"):
+        call_command("nohandler", "-s", "www", stdout=StringIO(), stderr=StringIO())
 
 
 def _pty_run(

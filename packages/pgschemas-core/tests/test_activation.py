@@ -7,7 +7,7 @@ import pytest
 from asgiref.sync import async_to_sync, sync_to_async
 from django.core.exceptions import ValidationError
 
-from pgschemas.core import Schema, SchemaDescriptor, activate, deactivate, get_current_schema
+from pgschemas.core import Schema, activate, deactivate, get_current_schema
 from pgschemas.core.activation import override
 from pgschemas.core.routing_info import DomainInfo, HeadersInfo, SessionInfo
 from pgschemas.core.signals import schema_activated
@@ -39,8 +39,7 @@ def test_override_and_activate() -> None:
     assert get_current_schema().schema_name == "public"
 
 
-def test_schema_descriptor_alias_and_routed_copies() -> None:
-    assert SchemaDescriptor is Schema
+def test_routed_copies() -> None:
     base = Schema("blog")
     routed = base.routed("blog.test.com", "x")
     assert (routed.domain_url, routed.folder) == ("blog.test.com", "x")

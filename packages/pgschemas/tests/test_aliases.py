@@ -77,13 +77,6 @@ ALIASES = {
     "django_pgschemas.contrib.files.storage.TenantFileSystemStorage": (
         "pgschemas.core.storage.TenantFileSystemStorage"
     ),
-    "django_pgschemas.management.commands.SchemaCommand": "pgschemas.commands.base.SchemaCommand",
-    "django_pgschemas.management.commands.StaticSchemaCommand": (
-        "pgschemas.commands.base.StaticSchemaCommand"
-    ),
-    "django_pgschemas.management.commands.DynamicSchemaCommand": (
-        "pgschemas.commands.base.DynamicSchemaCommand"
-    ),
     "django_pgschemas.management.commands.WrappedSchemaOption": (
         "pgschemas.commands.base.WrappedSchemaOption"
     ),

@@ -10,12 +10,14 @@ from pgschemas.core.activation import (
 from pgschemas.core.activation import override as override_schema
 from pgschemas.core.schema import (
     Schema,
-    SchemaDescriptor,
     SchemaLike,
     get_public_schema,
     get_static_schema,
     get_static_schemas,
 )
+
+#: django-pgschemas' name for :class:`Schema` (the spec page's ``tenant`` type check).
+SchemaDescriptor = Schema
 
 
 def get_default_schema() -> Schema:

@@ -12,30 +12,21 @@ from .__about__ import __version__
 
 if TYPE_CHECKING:
     from .base import (
-        DynamicSchemaCommand,
         DynamicTenantCommand,
-        SchemaCommand,
-        StaticSchemaCommand,
         StaticTenantCommand,
         TenantCommand,
         WrappedSchemaOption,
     )
 
 _LAZY = {
-    "DynamicSchemaCommand",
     "DynamicTenantCommand",
-    "SchemaCommand",
-    "StaticSchemaCommand",
     "StaticTenantCommand",
     "TenantCommand",
     "WrappedSchemaOption",
 }
 
 __all__ = [
-    "DynamicSchemaCommand",
     "DynamicTenantCommand",
-    "SchemaCommand",
-    "StaticSchemaCommand",
     "StaticTenantCommand",
     "TenantCommand",
     "WrappedSchemaOption",

@@ -19,8 +19,7 @@ import queue
 import threading
 import traceback as tb
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO, Any, Final, Literal
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -30,62 +29,17 @@ from django.db import connections
 from pgschemas.core.schema import SchemaLike
 
 from .output import PrefixedStream, ProgressBar, RoutedStdio, finish, isatty
+from .results import RunReport, SchemaResult, Status
 
-SEQUENTIAL = "sequential"
-PARALLEL = "parallel"
-EXECUTORS = (SEQUENTIAL, PARALLEL)
+ExecutorName = Literal["sequential", "parallel"]
+SEQUENTIAL: Final = "sequential"
+PARALLEL: Final = "parallel"
+EXECUTORS: tuple[ExecutorName, ...] = (SEQUENTIAL, PARALLEL)
 
 #: Where a schema's task writes: the caller's stream itself, or a prefixing one.
 TaskStream = PrefixedStream | IO[str]
 #: ``task(schema, stdout, stderr)``: run on one schema; raise to report a failure.
 Task = Callable[[SchemaLike, TaskStream, TaskStream], Any]
-
-
-@dataclass
-class SchemaResult:
-    schema_name: str
-    status: str  # "ok", "failed", "skipped"
-    message: str = ""
-
-
-@dataclass
-class RunReport:
-    results: list[SchemaResult] = field(default_factory=list)
-
-    def _with(self, status: str) -> list[str]:
-        return [r.schema_name for r in self.results if r.status == status]
-
-    @property
-    def succeeded(self) -> list[str]:
-        return self._with("ok")
-
-    @property
-    def failed(self) -> list[str]:
-        return self._with("failed")
-
-    @property
-    def skipped(self) -> list[str]:
-        return self._with("skipped")
-
-    def summary(self, what: str, *, verbose: bool = False) -> str:
-        """``what`` succeeded on N schemas, failed on M: names; skipped K: names."""
-        total = len(self.results)
-        parts = [f"{what}: succeeded on {len(self.succeeded)} of {total} schemas"]
-        if verbose and self.succeeded:
-            parts[0] += f" ({', '.join(self.succeeded)})"
-        if self.failed:
-            parts.append(f"failed on {len(self.failed)}: {', '.join(self.failed)}")
-        if self.skipped:
-            parts.append(f"skipped {len(self.skipped)}: {', '.join(self.skipped)}")
-        return "; ".join(parts) + "."
-
-    def failure_lines(self, limit: int = 5) -> list[str]:
-        """``[schema] message`` for the first ``limit`` failures (and how many more)."""
-        failed = [r for r in self.results if r.status == "failed"]
-        lines = [f"[{r.schema_name}] {r.message}" for r in failed[:limit] if r.message]
-        if len(failed) > limit:
-            lines.append(f"... and {len(failed) - limit} more failed schemas (see above)")
-        return lines
 
 
 def max_workers() -> int:
@@ -120,7 +74,7 @@ class SchemaRunner:
         *,
         stdout: IO[str],
         stderr: IO[str],
-        executor: str = SEQUENTIAL,
+        executor: ExecutorName = SEQUENTIAL,
         fail_fast: bool = False,
         show_traceback: bool = False,
         route_stdio: bool = True,
@@ -165,7 +119,7 @@ class SchemaRunner:
         report = RunReport()
         for schema, result in zip(schemas, results, strict=True):
             report.results.append(
-                result or SchemaResult(schema.schema_name, "skipped", "not run (--fail-fast)")
+                result or SchemaResult(schema.schema_name, Status.SKIPPED, "not run (--fail-fast)")
             )
         return report
 
@@ -227,14 +181,14 @@ class SchemaRunner:
                 err.write("".join(tb.format_exception(exc)))
             finish(err)
             self._notice(name, f"error: {message}")
-            result = SchemaResult(name, "failed", message)
+            result = SchemaResult(name, Status.FAILED, message)
             if self.fail_fast:
                 self._stop.set()
         else:
-            result = SchemaResult(name, "ok")
+            result = SchemaResult(name, Status.OK)
         finally:
             finish(out)
             finish(err)
             routed.bind(None, None)
-        self._bar.advance(failed=result.status == "failed")
+        self._bar.advance(failed=result.status is Status.FAILED)
         return result

@@ -14,6 +14,8 @@ import sys
 import threading
 from typing import IO, Any
 
+from django.core.management.base import OutputWrapper
+
 _write_lock = threading.RLock()
 
 
@@ -187,3 +189,55 @@ class RoutedStdio:
         if self.stdout is not None and self.stderr is not None:
             self.stdout.bind(stdout)
             self.stderr.bind(stderr)
+
+
+class ThreadBoundOutput:
+    """Command mixin: ``self.stdout``/``self.stderr`` are the running schema's streams.
+
+    While a schema's task runs, each worker thread sees the streams bound for it (see
+    :meth:`bind_task_output`); any other thread, and every thread outside a run, sees the
+    command's own streams (:attr:`base_stdout`/:attr:`base_stderr`, what Django set).
+    """
+
+    def _output_local(self) -> threading.local:
+        local = self.__dict__.get("_pgs_thread_local")
+        if local is None:
+            local = self.__dict__["_pgs_thread_local"] = threading.local()
+        return local
+
+    @property
+    def stdout(self) -> Any:
+        return getattr(self._output_local(), "stdout", None) or self.base_stdout
+
+    @stdout.setter
+    def stdout(self, value: Any) -> None:
+        self.__dict__["_pgs_stdout"] = value
+
+    @property
+    def stderr(self) -> Any:
+        return getattr(self._output_local(), "stderr", None) or self.base_stderr
+
+    @stderr.setter
+    def stderr(self, value: Any) -> None:
+        self.__dict__["_pgs_stderr"] = value
+
+    @property
+    def base_stdout(self) -> Any:
+        """The command's own stdout (an ``OutputWrapper``), whatever thread asks."""
+        return self.__dict__.get("_pgs_stdout")
+
+    @property
+    def base_stderr(self) -> Any:
+        return self.__dict__.get("_pgs_stderr")
+
+    def bind_task_output(self, out: Any | None, err: Any | None) -> None:
+        """Bind this thread's ``self.stdout``/``self.stderr`` to ``out``/``err`` (styled like
+        the command's own), or unbind them with ``None``."""
+        local = self._output_local()
+        if out is None or err is None:
+            local.stdout = local.stderr = None
+            return
+        local.stdout = OutputWrapper(out)
+        local.stdout.style_func = getattr(self.base_stdout, "_style_func", None)
+        local.stderr = OutputWrapper(err)
+        local.stderr.style_func = getattr(self.base_stderr, "_style_func", None)

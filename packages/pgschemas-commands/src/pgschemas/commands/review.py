@@ -21,6 +21,7 @@ from typing import Any
 
 from django.core.management.base import CommandError
 
+from .options import SchemaOptions
 from .selectors import Match, Selection
 
 
@@ -70,12 +71,10 @@ def confirm_prefix_matches(
 
 
 def review_selection(
-    selection: Selection, options: dict[str, Any], *, what: str, read_only: bool, stderr: Any
+    selection: Selection, options: SchemaOptions, *, what: str, read_only: bool, stderr: Any
 ) -> None:
     """Announce non-name matches; confirm or refuse prefix matches unless ``read_only``."""
-    if options.get("verbosity", 1) >= 1:
+    if options.verbosity >= 1:
         announce(selection, stderr)
     if not read_only:
-        confirm_prefix_matches(
-            selection, what=what, interactive=options.get("interactive", True), stderr=stderr
-        )
+        confirm_prefix_matches(selection, what=what, interactive=options.interactive, stderr=stderr)

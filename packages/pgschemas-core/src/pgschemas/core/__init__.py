@@ -5,11 +5,10 @@ The names most projects need are re-exported here; each lives in a module of its
 
 from .__about__ import __version__
 from .activation import activate, activate_public, deactivate, get_current_schema, override
-from .schema import Schema, SchemaDescriptor, SchemaLike, get_public_schema
+from .schema import Schema, SchemaLike, get_public_schema
 
 __all__ = [
     "Schema",
-    "SchemaDescriptor",
     "SchemaLike",
     "__version__",
     "activate",

@@ -137,10 +137,6 @@ class Schema(SchemaActivationMixin):
         return self.schema_name
 
 
-#: django-pgschemas' name for :class:`Schema`.
-SchemaDescriptor = Schema
-
-
 @functools.cache
 def _public(alias: str) -> Schema:
     return Schema(PUBLIC_KEY, alias=alias)

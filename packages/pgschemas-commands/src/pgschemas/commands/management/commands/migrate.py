@@ -15,7 +15,7 @@ the full command, since only it can tell.
 from __future__ import annotations
 
 import types
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.conf import settings
@@ -24,7 +24,6 @@ from django.core.management.commands import migrate as django_migrate
 from django.db import connections, transaction
 
 from pgschemas.commands.base import WrappedSchemaOption
-from pgschemas.commands.executors import SchemaResult
 from pgschemas.commands.migrating import (
     graph_loader,
     lock_schema_in_transaction,
@@ -33,6 +32,8 @@ from pgschemas.commands.migrating import (
     set_local_timeouts,
     targets_for,
 )
+from pgschemas.commands.options import SchemaOptions
+from pgschemas.commands.results import SchemaResult, Status
 from pgschemas.commands.selectors import WILDCARD_ALL
 from pgschemas.commands.states import StateCache, executor_class
 from pgschemas.core.migration import CachedMigrationExecutor
@@ -91,9 +92,10 @@ class Command(WrappedSchemaOption, django_migrate.Command):
         self.run_on_schemas(task, options, what="migrate")
 
     def partition_up_to_date(
-        self, schemas: list[SchemaLike], options: dict[str, Any]
+        self, schemas: list[SchemaLike], schema_options: SchemaOptions
     ) -> tuple[list[SchemaLike], dict[str, SchemaResult]]:
         """Leave out schemas whose plan is empty (one bulk read, graph loaded once)."""
+        options = schema_options.command
         if options.get("prune") or options.get("run_syncdb") or not schemas:
             return schemas, {}
         loader = graph_loader()
@@ -109,7 +111,7 @@ class Command(WrappedSchemaOption, django_migrate.Command):
         )
         to_run = [s for s in schemas if pending[s.schema_name]]
         done = {
-            s.schema_name: SchemaResult(s.schema_name, "ok", "up to date")
+            s.schema_name: SchemaResult(s.schema_name, Status.OK, "up to date")
             for s in schemas
             if not pending[s.schema_name]
         }
@@ -117,7 +119,7 @@ class Command(WrappedSchemaOption, django_migrate.Command):
         return to_run, done
 
     def _report_up_to_date(
-        self, done: list[str], to_run: list[SchemaLike], options: dict[str, Any]
+        self, done: list[str], to_run: list[SchemaLike], options: Mapping[str, Any]
     ) -> None:
         """What skipped schemas print (docs/commands.md, "What migrate prints").
 

@@ -30,8 +30,9 @@ from typing import Any
 from django.core.management import get_commands, load_command_class
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from pgschemas.commands.base import WrappedSchemaOption, is_read_only
+from pgschemas.commands.base import WrappedSchemaOption
 from pgschemas.commands.client import client_in_schema
+from pgschemas.commands.creation import is_read_only
 
 #: Commands that talk to the terminal directly: run one schema at a time, stdio untouched
 #: when on a terminal.

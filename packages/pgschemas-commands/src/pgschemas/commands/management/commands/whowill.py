@@ -6,7 +6,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from pgschemas.commands.base import WrappedSchemaOption, add_schema_arguments
+from pgschemas.commands.base import WrappedSchemaOption
+from pgschemas.commands.options import SchemaOptions, add_schema_arguments
 from pgschemas.commands.review import review_selection
 
 
@@ -18,10 +19,11 @@ class Command(WrappedSchemaOption, BaseCommand):
         add_schema_arguments(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        selection = self.select_schemas(options)
-        review_selection(selection, options, what="whowill", read_only=True, stderr=self.stderr)
+        opts = SchemaOptions.from_options(options)
+        selection = self.select_schemas(opts)
+        review_selection(selection, opts, what="whowill", read_only=True, stderr=self.stderr)
         for schema in selection.schemas:
-            if options["verbosity"] >= 2:
+            if opts.verbosity >= 2:
                 kind = "dynamic" if schema.is_dynamic else "static"
                 self.stdout.write(f"{schema.schema_name}\t{kind}")
             else:
