@@ -236,3 +236,22 @@ def test_a_stale_route_ends_the_websocket_without_a_traceback(
     assert "changed in another process" in caplog.text
     assert names("tenant1") == []  # the kept schema was not written to
     assert async_to_sync(refused)(path, "tenant1.test.com") == REFUSED
+
+
+def test_websockets_use_routing_s_route_table_and_its_cache(tenants: Any) -> None:
+    # One cache for HTTP and websockets: the handshake's lookup is routing's own, counted
+    # in its stats, and what it loaded answers later lookups from memory.
+    from pgschemas.routing import cache, cache_stats
+    from pgschemas.routing.routes import Route
+    from pgschemas.routing.table import UNAVAILABLE, route_table
+
+    route_table.invalidate(everywhere=False)
+    cache.reset_counters()
+    assert route_table.lookup("tenant1.test.com", "/ws/items/", allow_db=False) is UNAVAILABLE
+    assert async_to_sync(exchange)("/ws/items/", "tenant1.test.com", {})["schema"] == "tenant1"
+    warm = route_table.lookup("tenant1.test.com", "/ws/items/", allow_db=False)
+    assert isinstance(warm, Route) and warm.schema_name == "tenant1"
+    assert cache_stats().misses == 1
+    hits = cache_stats().hits
+    assert async_to_sync(exchange)("/ws/items/", "tenant1.test.com", {})["schema"] == "tenant1"
+    assert (cache_stats().misses, cache_stats().hits > hits) == (1, True)

@@ -32,6 +32,13 @@ def behind_our_back(statement: str, *params: Any) -> None:
         cursor.execute(query.as_string(connection.connection), params)
 
 
+def with_names(statement: str, **names: str) -> None:
+    """Run DDL naming schemas and tables (identifiers through psycopg's sql module)."""
+    query = sql.SQL(statement).format(**{key: sql.Identifier(v) for key, v in names.items()})
+    with connection.cursor() as cursor:
+        cursor.execute(query.as_string(connection.connection))
+
+
 def get(host: str, path: str = "/items/", **extra: Any) -> Any:
     return Client().get(path, HTTP_HOST=host, **extra)
 
@@ -105,3 +112,59 @@ def test_inside_a_request_wide_transaction_the_client_is_asked_again(make_tenant
     behind_our_back("DELETE FROM {domains} WHERE tenant_id = %s", tenant.pk)
     response = get("wrapped.test.com")
     assert (response.status_code, response["Location"]) == (307, "/items/")
+
+
+def test_a_schema_replaced_under_the_same_name_is_not_served(committed_tenant: Any) -> None:
+    # Another process renames the tenant's schema away and creates a new schema under the
+    # old name: the name still exists, the domain row is unchanged, only the schema differs.
+    from tests.tenant_app.models import Item
+
+    tenant = committed_tenant(domains=("replaced.test.com",), items=("original",))
+    name, moved = tenant.schema_name, f"{tenant.schema_name}_moved"
+    names = {"name": name, "moved": moved, "items": Item._meta.db_table}
+    assert get("replaced.test.com").json()["items"] == ["original"]
+    try:
+        with_names("ALTER SCHEMA {name} RENAME TO {moved}", **names)
+        with_names("CREATE SCHEMA {name}", **names)
+        with_names("CREATE TABLE {name}.{items} (LIKE {moved}.{items} INCLUDING ALL)", **names)
+        with_names("INSERT INTO {name}.{items} (name) VALUES ('impostor')", **names)
+        behind_our_back("UPDATE {tenants} SET schema_name = %s WHERE id = %s", moved, tenant.pk)
+        response = get("replaced.test.com")
+        assert response.status_code == 307
+        assert b"impostor" not in response.content
+        assert get("replaced.test.com").json() == {"schema": moved, "items": ["original"]}
+    finally:
+        with_names("DROP SCHEMA IF EXISTS {name} CASCADE", **names)
+        with_names("ALTER SCHEMA {moved} RENAME TO {name}", **names)
+        behind_our_back("UPDATE {tenants} SET schema_name = %s WHERE id = %s", name, tenant.pk)
+        cache.clear_local()
+
+
+def _relations_and_joins(plan: dict[str, Any]) -> tuple[set[str], set[str]]:
+    relations = {plan["Relation Name"]} if "Relation Name" in plan else set()
+    joins = (
+        {plan["Node Type"]} if "Join" in plan["Node Type"] or "Loop" in plan["Node Type"] else set()
+    )
+    for child in plan.get("Plans", ()):
+        more_relations, more_joins = _relations_and_joins(child)
+        relations |= more_relations
+        joins |= more_joins
+    return relations, joins
+
+
+def test_a_domain_guard_reads_the_domain_table_alone_without_a_join(
+    committed_tenant: Any,
+) -> None:
+    # What makes the check cheap to plan (see docs/benchmarks.md): one table, by its key.
+    from tests.shared_app.models import Domain
+
+    committed_tenant(domains=("cheap.test.com",))
+    route = route_for_domain("cheap.test.com", "/")
+    assert route is not None and route.guard is not None
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) SELECT {route.guard.check}")
+        plan = cursor.fetchone()[0][0]["Plan"]
+    relations, joins = _relations_and_joins(plan)
+    assert relations == {Domain._meta.db_table}
+    assert joins == set()
+    assert "Index" in str(plan)  # by primary key, not a scan of every domain

@@ -1,7 +1,7 @@
 """Which tenant a websocket handshake is for.
 
 The host (and the first path segment, for folder tenants) is looked up with
-``pgschemas.routing``'s own domain lookup and cache, so HTTP requests and websockets agree
+``pgschemas.routing``'s route table (:mod:`pgschemas.routing.table`), so HTTP requests and websockets agree
 on every tenant and share one warm cache; nothing here queries the database itself.
 """
 
@@ -14,8 +14,8 @@ from django.http.request import split_domain_port, validate_host
 
 from channels.db import database_sync_to_async
 from pgschemas.core.domains import normalize_host
-from pgschemas.routing.cache import MISS
-from pgschemas.routing.lookup import route_for_domain
+from pgschemas.routing.routes import Route
+from pgschemas.routing.table import UNAVAILABLE, route_table
 
 
 def header(scope: dict[str, Any], name: bytes) -> str | None:
@@ -61,7 +61,7 @@ def path_info(scope: dict[str, Any]) -> str:
     return path
 
 
-async def route_for_scope(scope: dict[str, Any]) -> Any:
+async def route_for_scope(scope: dict[str, Any]) -> Route | None:
     """The routing ``Route`` for a websocket scope, or None when no tenant matches.
 
     Answers from routing's cache on the event loop when it can; hops to a thread (closing
@@ -71,7 +71,8 @@ async def route_for_scope(scope: dict[str, Any]) -> Any:
     if host is None:
         return None
     path = path_info(scope)
-    route = route_for_domain(host, path, allow_db=False)
-    if route is MISS:
-        route = await database_sync_to_async(route_for_domain)(host, path, allow_db=True)
+    route = route_table.lookup(host, path, allow_db=False)
+    if route is UNAVAILABLE:
+        resolved: Route | None = await database_sync_to_async(route_table.resolve)(host, path)
+        return resolved
     return route

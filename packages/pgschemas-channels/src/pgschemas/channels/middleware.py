@@ -24,8 +24,8 @@ from channels.db import database_sync_to_async
 from pgschemas.core.activation import override
 from pgschemas.core.routing_info import routed_folder
 from pgschemas.routing import conf
-from pgschemas.routing.cache import MISS
-from pgschemas.routing.lookup import route_for_header
+from pgschemas.routing.routes import Route
+from pgschemas.routing.table import UNAVAILABLE, route_table
 
 from .auth import ASGIApp
 from .lookup import header, host_of, path_info, route_for_scope
@@ -40,7 +40,7 @@ class BaseRoutingMiddleware:
     def __init__(self, inner: ASGIApp) -> None:
         self.inner = inner
 
-    async def route(self, scope: dict[str, Any]) -> Any:
+    async def route(self, scope: dict[str, Any]) -> Route | None:
         """The pgschemas-routing ``Route`` of the handshake, or None."""
         raise NotImplementedError
 
@@ -57,7 +57,7 @@ class DomainRoutingMiddleware(BaseRoutingMiddleware):
     """The tenant of the handshake's host (and first path segment, for folder tenants);
     ``ALLOWED_HOSTS`` applies as for HTTP."""
 
-    async def route(self, scope: dict[str, Any]) -> Any:
+    async def route(self, scope: dict[str, Any]) -> Route | None:
         return await route_for_scope(scope)
 
 
@@ -65,16 +65,17 @@ class HeadersRoutingMiddleware(BaseRoutingMiddleware):
     """The tenant named by the handshake header ``PGSCHEMAS_TENANT_HEADER`` (default
     ``tenant``): a static tenant's ``HEADER`` or key, a dynamic tenant's schema_name or pk."""
 
-    async def route(self, scope: dict[str, Any]) -> Any:
+    async def route(self, scope: dict[str, Any]) -> Route | None:
         name = conf.tenant_header()
         if name is None:
             return None
         value = (header(scope, name.lower().encode("latin-1")) or "").strip()
         if not value:
             return None
-        route = route_for_header(value, allow_db=False)
-        if route is MISS:
-            route = await database_sync_to_async(route_for_header)(value, allow_db=True)
+        route = route_table.lookup_header(value, allow_db=False)
+        if route is UNAVAILABLE:
+            resolved: Route | None = await database_sync_to_async(route_table.resolve_header)(value)
+            return resolved
         return route
 
 

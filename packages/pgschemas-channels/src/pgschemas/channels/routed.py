@@ -15,7 +15,7 @@ from typing import Any
 
 from pgschemas.core.activation import override
 from pgschemas.core.exceptions import SchemaNotFound
-from pgschemas.routing import cache
+from pgschemas.routing.table import route_table
 
 from .auth import ASGIApp
 from .refusal import logger
@@ -34,7 +34,7 @@ async def run_in_tenant(
     except SchemaNotFound as error:
         if not getattr(tenant, "is_dynamic", False) or error.schema_name != tenant.schema_name:
             raise
-        cache.clear_local()
+        route_table.invalidate(everywhere=False)
         logger.warning("Websocket %s closed: %s", scope.get("path"), error)
         # The server may have closed it already (client gone): nothing is left to end then.
         with contextlib.suppress(RuntimeError, OSError):

@@ -19,17 +19,25 @@ runs on every save/delete of the tenant or domain model (see :mod:`.signals`), o
 once and once more when the transaction commits: a concurrent request that re-read the
 old rows between the change and the commit cannot leave them cached. A load started before
 an invalidation is not stored (generation check).
+
+Counters (:func:`counters`, public as :func:`pgschemas.routing.cache_stats`): a *hit* is a
+lookup answered from process memory, a *miss* one that had to load (shared cache or
+database), an *eviction* an entry dropped to stay within the bounds. They are plain
+integer increments, not locked: exact in one thread, approximate (never off by more than
+the racing increments) under threads.
 """
 
 from __future__ import annotations
 
+import enum
 import hashlib
 import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import Any, Final, TypeVar
 
 from django.db import transaction
 
@@ -40,18 +48,35 @@ from pgschemas.core.schema import get_public_schema
 from . import conf
 
 T = TypeVar("T")
+D = TypeVar("D")
+
+
+class Miss(enum.Enum):
+    """The type of :data:`MISS` (an enum member, so type checkers can narrow it away)."""
+
+    MISS = "MISS"
+
+    def __repr__(self) -> str:
+        return "MISS"
+
 
 #: Returned by :func:`get` when the key is not cached (None is a valid cached value).
-MISS: Any = type("Miss", (), {"__repr__": lambda self: "MISS", "__bool__": lambda self: False})()
+MISS: Final = Miss.MISS
 
 VERSION_KEY = "pgschemas.routing:version"
 _KEY_PREFIX = "pgschemas.routing"
+#: Shape of the lookup data kept in the shared cache: a change of shape changes the keys,
+#: so processes running different releases never read each other's data.
+DATA_FORMAT = "2"
 
 _lock = threading.Lock()
 #: key -> (expires_at (monotonic) or None, shared version or None, value, accounted bytes)
-_entries: dict[tuple[str, str], tuple[float | None, Any, Any, int]] = {}
+_entries: dict[tuple[str, str], tuple[float | None, Any, object, int]] = {}
 _bytes = 0
 _generation = 0
+_hits = 0
+_misses = 0
+_evictions = 0
 #: Accounted per entry on top of its key and data: the entry tuple, the dict slot and the
 #: built objects (routes, snapshots), which hold references to the data rather than copies.
 ENTRY_OVERHEAD = 1024
@@ -108,32 +133,40 @@ def current_version() -> Any:
 
 def _shared_key(version: Any, key: tuple[str, str]) -> str:
     digest = hashlib.sha256(key[1].encode("utf-8", "surrogatepass")).hexdigest()[:32]
-    return f"{_KEY_PREFIX}:{version}:{key[0]}:{digest}"
+    return f"{_KEY_PREFIX}:{version}:{DATA_FORMAT}:{key[0]}:{digest}"
 
 
-def get(key: tuple[str, str], version: Any) -> Any:
-    """The cached value for ``key`` (no I/O but the version read already done), or MISS."""
+def get(key: tuple[str, str], version: Any) -> object:
+    """The cached value for ``key`` (no I/O but the version read already done), or MISS.
+
+    A found value counts as a hit; a miss is counted by :func:`load` (an async caller
+    asks twice, on the event loop and again in a thread, before loading once).
+    """
+    global _hits
     entry = _entries.get(key)
     if entry is None:
         return MISS
     expires, entry_version, value, _ = entry
     if entry_version != version or (expires is not None and expires <= time.monotonic()):
         return MISS
+    _hits += 1
     return value
 
 
 def load(
     key: tuple[str, str],
     version: Any,
-    fetch: Callable[[], Any],
-    build: Callable[[Any], T],
-    keep: Callable[[Any], bool] | None = None,
+    fetch: Callable[[], D],
+    build: Callable[[D], T],
+    keep: Callable[[D], bool] | None = None,
 ) -> T:
     """Fetch raw data (shared cache, else ``fetch()`` = database), build, cache, return it.
 
     ``fetch`` returns plain picklable data; ``build`` turns it into what callers use.
     ``keep(data)`` False: the answer is returned but cached nowhere.
     """
+    global _misses
+    _misses += 1
     timeout = conf.cache_timeout()
     if timeout == 0:
         return build(fetch())
@@ -158,10 +191,10 @@ def load(
 
 
 def _store(
-    generation: int, key: tuple[str, str], entry: tuple[float | None, Any, Any, int]
+    generation: int, key: tuple[str, str], entry: tuple[float | None, Any, object, int]
 ) -> None:
     """Keep ``entry`` unless an invalidation ran since the load; evict to stay in bounds."""
-    global _bytes
+    global _bytes, _evictions
     max_entries, max_bytes = conf.cache_max_entries(), conf.cache_max_bytes()
     size = entry[3]
     if size > max_bytes:
@@ -176,6 +209,7 @@ def _store(
             # Evict the oldest half: insertion order is age order.
             for old in list(_entries)[: max(1, len(_entries) // 2)]:
                 _bytes -= _entries.pop(old)[3]
+                _evictions += 1
         if _bytes + size > max_bytes:
             # Evict the oldest until the new entry fits, and at least down to half full.
             target = min(max_bytes - size, max_bytes // 2)
@@ -183,6 +217,7 @@ def _store(
                 if _bytes <= target:
                     break
                 _bytes -= _entries.pop(old)[3]
+                _evictions += 1
         _entries[key] = entry
         _bytes += size
 
@@ -229,3 +264,42 @@ clear_routing_cache = invalidate
 def stats() -> dict[str, int]:
     """Entries and accounted bytes held in this process (diagnostics and benchmarks)."""
     return {"entries": len(_entries), "bytes": _bytes, "generation": _generation}
+
+
+@dataclass(frozen=True, slots=True)
+class CacheStats:
+    """This process's routing cache: counters since start (or :func:`reset_counters`)
+    and what it holds now against its bounds."""
+
+    hits: int
+    misses: int
+    evictions: int
+    entries: int
+    bytes: int
+    max_entries: int
+    max_bytes: int
+
+    @property
+    def hit_rate(self) -> float | None:
+        """hits / (hits + misses), None before the first lookup."""
+        total = self.hits + self.misses
+        return self.hits / total if total else None
+
+
+def counters() -> CacheStats:
+    """Hits, misses and evictions so far, entries and bytes held, and the bounds."""
+    return CacheStats(
+        hits=_hits,
+        misses=_misses,
+        evictions=_evictions,
+        entries=len(_entries),
+        bytes=_bytes,
+        max_entries=conf.cache_max_entries(),
+        max_bytes=conf.cache_max_bytes(),
+    )
+
+
+def reset_counters() -> None:
+    """Start counting hits, misses and evictions from zero (e.g. per metrics interval)."""
+    global _hits, _misses, _evictions
+    _hits = _misses = _evictions = 0

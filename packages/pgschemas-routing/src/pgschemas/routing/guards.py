@@ -5,9 +5,17 @@ the tenant, move the domain to another tenant or rename the schema meanwhile. Th
 statement of each request routed by a cached route checks, in the message it sends
 anyway, that the rows it was built from still say the same:
 
-- a domain route: the domain row (host, folder) still belongs to the tenant, and the
-  tenant row still has the route's primary key and schema name;
+- a domain route: the domain row, found by its primary key, still has the route's host,
+  folder and tenant, and the tenant's schema name still names the schema (same OID) it
+  named when the route was read;
 - a header or session route: the tenant row still has that primary key and schema name.
+
+Why this is enough for a domain route without reading the tenant row: a deleted tenant
+takes its domain rows with it (foreign key), a moved domain changes ``tenant_id``, a
+domain deleted and re-added is a new primary key, and a schema renamed away (and perhaps
+another created under the old name) fails the name or OID comparison. Each check is one
+table read by primary key and no join: the server plans it each time, and a join
+cost about twice as much to plan (figures: docs/benchmarks.md).
 
 Tables are qualified with ``public`` (where the tenant and domain models live): the
 condition is parsed before the search path it travels with is set.
@@ -49,25 +57,45 @@ def tenant_guard(alias: str, pk: Any, schema_name: str) -> Guard:
     return Guard.build(alias, condition)
 
 
-def domain_guard(alias: str, host: str, folder: str, pk: Any, schema_name: str) -> Guard:
-    """Holds while the domain row (``host``, ``folder``) belongs to tenant ``pk`` of
-    ``schema_name``."""
-    tenant_model = get_tenant_model()
+def _schema_is(schema_name: str, schema_oid: int | None) -> sql.Composable:
+    """The name still names the schema with ``schema_oid`` (None: it did not exist when the
+    route was read; the search-path statement checks that it exists now)."""
+    if schema_oid is None:
+        return sql.SQL("TRUE")
+    return sql.SQL(
+        "pg_catalog.to_regnamespace(pg_catalog.quote_ident({name}))::pg_catalog.oid "
+        "= {oid}::pg_catalog.oid"
+    ).format(name=sql.Literal(schema_name), oid=sql.Literal(str(schema_oid)))
+
+
+def domain_guard(
+    alias: str,
+    domain_pk: Any,
+    host: str,
+    folder: str,
+    *,
+    tenant_pk: Any,
+    schema_name: str,
+    schema_oid: int | None,
+) -> Guard:
+    """Holds while domain row ``domain_pk`` is (``host``, ``folder``) of tenant
+    ``tenant_pk`` and ``schema_name`` still names the schema ``schema_oid``."""
     domain_model = get_domain_model()
-    assert tenant_model is not None and domain_model is not None
+    assert domain_model is not None
     opts = domain_model._meta
     condition = sql.SQL(
-        "EXISTS (SELECT 1 FROM {domains} d JOIN {tenants} t ON t.{pk} = d.{tenant} "
-        "WHERE d.{domain} = {host} AND d.{folder} = {folder_value} AND {matches})"
+        "EXISTS (SELECT 1 FROM {domains} d WHERE d.{pk} = {pk_value} AND d.{tenant} = "
+        "{tenant_value} AND d.{domain} = {host} AND d.{folder} = {folder_value}) AND {schema}"
     ).format(
         domains=_table(domain_model),
-        tenants=_table(tenant_model),
-        pk=sql.Identifier(tenant_model._meta.pk.column),
+        pk=sql.Identifier(opts.pk.column),
+        pk_value=sql.Literal(domain_pk),
         tenant=sql.Identifier(opts.get_field("tenant").column),
+        tenant_value=sql.Literal(tenant_pk),
         domain=sql.Identifier(opts.get_field("domain").column),
         host=sql.Literal(host),
         folder=sql.Identifier(opts.get_field("folder").column),
         folder_value=sql.Literal(folder),
-        matches=_tenant_matches(pk, schema_name),
+        schema=_schema_is(schema_name, schema_oid),
     )
     return Guard.build(alias, condition)

@@ -1,8 +1,9 @@
 """Finding the route for a host, header value or session value (cached).
 
 Every function takes ``allow_db``: with False it answers only from memory and returns
-:data:`~.cache.MISS` when the database would be needed, so async middleware can stay on
-the event loop for warm requests and hop to a thread only for cold ones.
+:data:`~.routes.UNAVAILABLE` when the database would be needed, so async middleware can
+stay on the event loop for warm requests and hop to a thread only for cold ones. The
+public face of these functions is :class:`~.table.RouteTable`.
 
 Database rows are read in ``public``, on ``PGSCHEMAS_TENANT_DB_ALIAS``: one query per host
 (every folder of that host at once, plus one for primary domains when a row redirects),
@@ -17,10 +18,10 @@ header or session value that cannot name a tenant (longer than
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeAlias
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import BigIntegerField, F, Func, Q
 
 from pgschemas.core.config import get_config
 from pgschemas.core.utils import get_domain_model, get_tenant_model
@@ -32,32 +33,57 @@ from .routes import (
     DOMAIN,
     HEADER,
     SESSION,
+    UNAVAILABLE,
+    Lookup,
     Route,
     TenantSnapshot,
+    Unavailable,
     dynamic_route,
     static_tables,
 )
 from .urlconf import dynamic_urlconf
 
-_MISS = cache.MISS
 _PG_BIGINT = 2**63
 #: Longest header or session value looked up: schema names have at most 63 bytes, and a
 #: primary key this long is not one a client should be able to name.
 MAX_VALUE_LENGTH = 255
 
+#: One domain row of a host, as plain data: (folder, tenant values, redirect target,
+#: domain primary key, OID of the tenant's schema or None when it does not exist).
+HostRow: TypeAlias = tuple[str, tuple[Any, ...], tuple[str, str] | None, Any, int | None]
+#: The dynamic routes of one host by folder ("" = no folder).
+HostRoutes: TypeAlias = dict[str, Route]
+
 
 # ----------------------------------------------------------------------------- domains
 
 
-def _fetch_host(host: str) -> list[tuple[str, tuple[Any, ...], tuple[str, str] | None]]:
-    """Rows for ``host`` as plain data: (folder, tenant values, redirect target)."""
+def _schema_oid() -> Func:
+    """The OID of the row's tenant schema (NULL when none exists), read with the row.
+
+    The guard compares it later: a schema renamed away and another created under the old
+    name has another OID, so the route's guard refuses it without reading the tenant row.
+    """
+    return Func(
+        F("tenant__schema_name"),
+        template="pg_catalog.to_regnamespace(pg_catalog.quote_ident(%(expressions)s))"
+        "::pg_catalog.oid::bigint",
+        output_field=BigIntegerField(),
+    )
+
+
+def _fetch_host(host: str) -> list[HostRow]:
+    """Rows for ``host`` as plain data (see :data:`HostRow`)."""
     domain_model = get_domain_model()
     if domain_model is None:
         return []
     alias = get_config().tenant_db_alias
     with cache.in_public():
         rows = list(
-            domain_model._default_manager.using(alias).filter(domain=host).select_related("tenant")
+            domain_model._default_manager.using(alias)
+            .filter(domain=host)
+            .select_related("tenant")
+            .annotate(pgschemas_schema_oid=_schema_oid())
         )
         redirecting = {
             row.tenant_id for row in rows if row.redirect_to_primary and not row.is_primary
@@ -70,13 +96,13 @@ def _fetch_host(host: str) -> list[tuple[str, tuple[Any, ...], tuple[str, str] |
                 .filter(tenant_id__in=redirecting, is_primary=True)
                 .values_list("tenant_id", "domain", "folder")
             }
-    data = []
+    data: list[HostRow] = []
     for row in rows:
         snapshot = TenantSnapshot.of(row.tenant)
         # Redirection is a property of the row: the tenant's other rows on this host serve.
         redirects = row.redirect_to_primary and not row.is_primary
         target = primaries.get(row.tenant_id) if redirects else None
-        data.append((row.folder, snapshot.values, target))
+        data.append((row.folder, snapshot.values, target, row.pk, row.pgschemas_schema_oid))
     return data
 
 
@@ -92,47 +118,51 @@ def _snapshot(values: tuple[Any, ...]) -> TenantSnapshot:
     )
 
 
-def _build_host(host: str) -> Any:
-    def build(data: list[tuple[str, tuple[Any, ...], tuple[str, str] | None]]) -> dict[str, Route]:
-        urlconf = dynamic_urlconf()
-        guarded = conf.route_guard()
-        routes = {}
-        for folder, values, target in data:
-            snapshot = _snapshot(values)
-            guard = None
-            if guarded and target is None:  # a redirecting row answers without a query
-                guard = domain_guard(
-                    snapshot.db_alias, host, folder, snapshot.pk, snapshot.schema_name
-                )
-            routes[folder] = dynamic_route(
-                snapshot, DOMAIN, urlconf, host, folder, target, guard=guard
+def _build_host(host: str, data: list[HostRow]) -> HostRoutes:
+    urlconf = dynamic_urlconf()
+    guarded = conf.route_guard()
+    routes: HostRoutes = {}
+    for folder, values, target, domain_pk, schema_oid in data:
+        snapshot = _snapshot(values)
+        guard = None
+        if guarded and target is None:  # a redirecting row answers without a query
+            guard = domain_guard(
+                snapshot.db_alias,
+                domain_pk,
+                host,
+                folder,
+                tenant_pk=snapshot.pk,
+                schema_name=snapshot.schema_name,
+                schema_oid=schema_oid,
             )
-        return routes
+        routes[folder] = dynamic_route(snapshot, DOMAIN, urlconf, host, folder, target, guard=guard)
+    return routes
 
-    return build
 
-
-def dynamic_routes_for_host(host: str, *, allow_db: bool = True) -> Any:
-    """``{folder: Route}`` of the dynamic tenants on ``host`` ("" = no folder), or MISS."""
+def dynamic_routes_for_host(host: str, *, allow_db: bool = True) -> HostRoutes | Unavailable:
+    """``{folder: Route}`` of the dynamic tenants on ``host`` ("" = no folder), or
+    UNAVAILABLE."""
     if get_config().domain_model is None:
         return {}
     key = ("host", host)
     version = cache.current_version()
     found = cache.get(key, version)
-    if found is not _MISS or not allow_db:
+    if isinstance(found, dict):  # only host tables are cached under "host" keys
         return found
+    if not allow_db:
+        return UNAVAILABLE
     static_hosts = static_tables().hosts
     return cache.load(
         key,
         version,
         lambda: _fetch_host(host),
-        _build_host(host),
+        lambda data: _build_host(host, data),
         keep=lambda data: bool(data) or host in static_hosts,
     )
 
 
-def route_for_domain(host: str, path: str, *, allow_db: bool = True) -> Any:
-    """The route for ``host`` + request path, None when nothing matches, or MISS.
+def route_for_domain(host: str, path: str, *, allow_db: bool = True) -> Lookup:
+    """The route for ``host`` + request path, None when nothing matches, or UNAVAILABLE.
 
     Most specific first: (host, first path segment) of a static tenant, then of a dynamic
     tenant; then host alone, static then dynamic; then ``FALLBACK_DOMAINS``. A leading
@@ -150,8 +180,8 @@ def route_for_domain(host: str, path: str, *, allow_db: bool = True) -> Any:
         if route is not None:
             return route
     dynamic = dynamic_routes_for_host(host, allow_db=allow_db)
-    if dynamic is _MISS:
-        return _MISS
+    if isinstance(dynamic, Unavailable):
+        return dynamic
     if segment:
         route = dynamic.get(segment)
         if route is not None:
@@ -188,7 +218,7 @@ def _fetch_tenant(value: str) -> tuple[Any, ...] | None:
     return TenantSnapshot.of(rows[0]).values if rows else None
 
 
-def _route_for_value(kind: str, value: str, static: dict[str, Route], allow_db: bool) -> Any:
+def _route_for_value(kind: str, value: str, static: dict[str, Route], allow_db: bool) -> Lookup:
     route = static.get(value)
     if route is not None:
         return route
@@ -199,8 +229,10 @@ def _route_for_value(kind: str, value: str, static: dict[str, Route], allow_db: 
     key = (kind, value)
     version = cache.current_version()
     found = cache.get(key, version)
-    if found is not _MISS or not allow_db:
+    if found is None or isinstance(found, Route):  # what "header"/"session" keys hold
         return found
+    if not allow_db:
+        return UNAVAILABLE
 
     def build(values: tuple[Any, ...] | None) -> Route | None:
         if values is None:
@@ -214,11 +246,11 @@ def _route_for_value(kind: str, value: str, static: dict[str, Route], allow_db: 
     return cache.load(key, version, lambda: _fetch_tenant(value), build)
 
 
-def route_for_header(value: str, *, allow_db: bool = True) -> Any:
+def route_for_header(value: str, *, allow_db: bool = True) -> Lookup:
     """Static tenant whose ``HEADER`` is ``value``, else tenant by schema_name or pk."""
     return _route_for_value(HEADER, value, static_tables().headers, allow_db)
 
 
-def route_for_session(value: str, *, allow_db: bool = True) -> Any:
+def route_for_session(value: str, *, allow_db: bool = True) -> Lookup:
     """Static tenant whose ``SESSION_KEY`` is ``value``, else tenant by schema_name or pk."""
     return _route_for_value(SESSION, value, static_tables().sessions, allow_db)

@@ -43,12 +43,11 @@ from pgschemas.core.config import pinned_config
 from pgschemas.core.exceptions import RouteChanged, SchemaNotFound
 from pgschemas.core.schema import get_public_schema
 
-from . import cache, conf
+from . import conf
 from .hosts import request_domain
-from .lookup import route_for_domain, route_for_header, route_for_session
-from .routes import Route
+from .routes import UNAVAILABLE, Lookup, Route
+from .table import route_table
 
-_MISS = cache.MISS
 _host_logger = logging.getLogger("django.security.DisallowedHost")
 
 
@@ -171,8 +170,9 @@ class BaseRoutingMiddleware:
     async def aextract(self, request: HttpRequest) -> Any:
         return self.extract(request)
 
-    def find(self, value: Any, *, allow_db: bool) -> Any:
-        """The route for ``value``, None when there is none, MISS when the DB is needed."""
+    def find(self, value: Any, *, allow_db: bool) -> Lookup:
+        """The route for ``value``, None when there is none, UNAVAILABLE when the database
+        is needed and ``allow_db`` is False (see :class:`~.table.RouteTable`)."""
         raise NotImplementedError
 
     def not_found(self, request: HttpRequest, value: Any) -> None:
@@ -196,6 +196,7 @@ class BaseRoutingMiddleware:
         except DisallowedHost as exc:
             return refuse_host(request, exc)
         route = self.find(value, allow_db=True) if value is not None else None
+        assert route is not UNAVAILABLE
         early = self._start(request, value, route)
         if early is not None:
             return early
@@ -217,11 +218,12 @@ class BaseRoutingMiddleware:
             value = await self.aextract(request)
         except DisallowedHost as exc:
             return await sync_to_async(refuse_host)(request, exc)
-        route = None
+        route: Lookup = None
         if value is not None:
             route = self.find(value, allow_db=False)
-            if route is _MISS:
+            if route is UNAVAILABLE:
                 route = await sync_to_async(self.find)(value, allow_db=True)
+        assert route is not UNAVAILABLE
         early = self._start(request, value, route)
         if early is not None:
             return early
@@ -262,10 +264,10 @@ class BaseRoutingMiddleware:
             return None
         if not tenant.is_dynamic or exception.schema_name != tenant.schema_name:
             return None
-        cache.clear_local()
+        route_table.invalidate(everywhere=False)
         fresh = self._fresh_route(request)
         changed = isinstance(exception, RouteChanged)
-        if fresh is _MISS and changed:
+        if fresh is UNAVAILABLE and changed:
             # The request's transaction is aborted (e.g. a middleware wraps the whole
             # request in one): the next request reads the route afresh, whatever it is.
             return self._ask_again(request)
@@ -294,9 +296,10 @@ class BaseRoutingMiddleware:
             return False
         return True
 
-    def _fresh_route(self, request: HttpRequest) -> Any:
+    def _fresh_route(self, request: HttpRequest) -> Lookup:
         """The request's route read again from the database: a Route, None when there is
-        none, MISS when the database cannot say (e.g. an aborted request transaction)."""
+        none, UNAVAILABLE when the database cannot say (e.g. an aborted request
+        transaction)."""
         try:
             with override(get_public_schema()):
                 value = self.extract(request)
@@ -304,7 +307,7 @@ class BaseRoutingMiddleware:
         except DisallowedHost:
             return None
         except DatabaseError:
-            return _MISS
+            return UNAVAILABLE
         return found if isinstance(found, Route) else None
 
 
@@ -321,8 +324,8 @@ class DomainRoutingMiddleware(BaseRoutingMiddleware):
         # request-like objects that carry only that (what django-pgschemas 1.x read).
         return (request_domain(request), getattr(request, "path_info", None) or request.path)
 
-    def find(self, value: Any, *, allow_db: bool) -> Any:
-        return route_for_domain(value[0], value[1], allow_db=allow_db)
+    def find(self, value: Any, *, allow_db: bool) -> Lookup:
+        return route_table.lookup(value[0], value[1], allow_db=allow_db)
 
     def not_found(self, request: HttpRequest, value: Any) -> None:
         raise Http404(f"No tenant for host {value[0]!r}")
@@ -345,8 +348,8 @@ class HeadersRoutingMiddleware(BaseRoutingMiddleware):
         value = request.headers.get(header, "").strip()
         return value or None
 
-    def find(self, value: Any, *, allow_db: bool) -> Any:
-        return route_for_header(value, allow_db=allow_db)
+    def find(self, value: Any, *, allow_db: bool) -> Lookup:
+        return route_table.lookup_header(value, allow_db=allow_db)
 
 
 class SessionRoutingMiddleware(BaseRoutingMiddleware):
@@ -385,8 +388,8 @@ class SessionRoutingMiddleware(BaseRoutingMiddleware):
         key = self._key(request)
         return self._clean(await request.session.aget(key))
 
-    def find(self, value: Any, *, allow_db: bool) -> Any:
-        return route_for_session(value, allow_db=allow_db)
+    def find(self, value: Any, *, allow_db: bool) -> Lookup:
+        return route_table.lookup_session(value, allow_db=allow_db)
 
     def not_found(self, request: HttpRequest, value: Any) -> None:
         return None

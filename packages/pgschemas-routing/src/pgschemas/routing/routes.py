@@ -13,12 +13,13 @@ from __future__ import annotations
 import copy
 import datetime
 import decimal
+import enum
 import functools
 import threading
 import types
 import uuid
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final, TypeAlias
 
 from django.db.models import Model
 from django.db.models.base import ModelState
@@ -136,6 +137,23 @@ class TenantSnapshot:
         return tenant
 
 
+class Unavailable(enum.Enum):
+    """The answer of a lookup made with ``allow_db=False`` that needs the database.
+
+    Async callers ask memory first on the event loop, and on this answer ask again in a
+    thread. It is an enum member (:data:`UNAVAILABLE`), so ``route is UNAVAILABLE`` narrows
+    a :data:`Lookup` for type checkers, and it is never mistaken for "no tenant" (None).
+    """
+
+    UNAVAILABLE = "unavailable"
+
+    def __repr__(self) -> str:
+        return "UNAVAILABLE"
+
+
+UNAVAILABLE: Final = Unavailable.UNAVAILABLE
+
+
 @dataclass(frozen=True, slots=True)
 class Route:
     """One way into one tenant; ``info`` becomes ``request.tenant.routing``."""
@@ -171,6 +189,10 @@ class Route:
     @property
     def domain_url(self) -> str:
         return f"{self.domain}/{self.folder}" if self.folder else self.domain
+
+
+#: What a lookup answers: the route, None (no tenant), or :data:`UNAVAILABLE`.
+Lookup: TypeAlias = Route | Unavailable | None
 
 
 def routing_info(mechanism: str, domain: str = "", folder: str = "", reference: str = "") -> Any:
