@@ -194,6 +194,25 @@ CHANGES: tuple[Change, ...] = (
         ),
     ),
     Change(
+        path="sandbox/shared_common/management/commands/reverse_url.py",
+        old="from django_pgschemas.routing.urlresolvers import get_urlconf_from_schema\n",
+        new=(
+            "from pgschemas.routing.urlconf import dynamic_urlconf, static_urlconf, urlconf_for\n"
+            "\n\n"
+            "def get_urlconf_from_schema(schema):\n"
+            "    if schema.is_dynamic:\n"
+            "        urlconf = dynamic_urlconf()\n"
+            "    else:\n"
+            "        urlconf = static_urlconf(schema.schema_name)\n"
+            "    return urlconf_for(urlconf, schema.folder)\n"
+        ),
+        reason=(
+            "the sandbox's reverse_url command (test project code) imports the private "
+            "routing.urlresolvers.get_urlconf_from_schema; ours picks the same urlconf from "
+            "the schema's kind and routed folder with pgschemas.routing.urlconf"
+        ),
+    ),
+    Change(
         path="sandbox/tests/test_utils.py",
         old="    utils._create_clone_schema_function()\n",
         new="    pass  # pgschemas-clone installs no SQL function before cloning\n",

@@ -28,6 +28,20 @@ def test_static_tenant_by_domain() -> None:
     assert get_current_schema().schema_name == "public"
 
 
+def test_assigning_request_tenant_routing_never_changes_the_next_request() -> None:
+    from pgschemas.core.routing_info import DomainInfo
+    from pgschemas.routing.lookup import route_for_domain
+
+    route = route_for_domain("blog.test.com", "/")
+    assert route is not None
+    first = route.tenant()
+    first.routing = DomainInfo(domain="elsewhere.example.com", folder="x")  # a view may do this
+    second = route.tenant()
+    assert second is not first
+    assert (second.domain, second.folder) == ("blog.test.com", "")
+    assert get("blog.test.com", "/whoami/").json()["domain"] == "blog.test.com"
+
+
 def test_static_tenant_with_folder_domain() -> None:
     data = get("static.test.com", "/blog/whoami/").json()
     assert (data["urlconf"], data["schema"], data["folder"]) == ("blog", "blog", "blog")

@@ -56,8 +56,8 @@ ALIASES = {
     "django_pgschemas.routers.TenantAppsRouter": "pgschemas.core.routers.TenantAppsRouter",
     "django_pgschemas.routers.SyncRouter": "pgschemas.core.routers.TenantAppsRouter",
     "django_pgschemas.models.TenantModel": "pgschemas.core.models.TenantModel",
-    "django_pgschemas.models.DomainModel": "pgschemas.routing.models.DomainModel",
-    "django_pgschemas.routing.models.DomainModel": "pgschemas.routing.models.DomainModel",
+    "django_pgschemas.models.DomainModel": "pgschemas.routing.models.CompatDomainModel",
+    "django_pgschemas.routing.models.DomainModel": "pgschemas.routing.models.CompatDomainModel",
     "django_pgschemas.routing.middleware.DomainRoutingMiddleware": (
         "pgschemas.routing.middleware.DomainRoutingMiddleware"
     ),

@@ -1,6 +1,10 @@
-"""``from django_pgschemas.models import TenantModel, DomainModel``."""
+"""``from django_pgschemas.models import TenantModel, DomainModel``.
+
+``DomainModel`` here is the one with django-pgschemas 1.x's field set (see
+``django_pgschemas.routing.models``).
+"""
 
 from pgschemas.core.models import TenantModel
-from pgschemas.routing.models import DomainModel
+from pgschemas.routing.models import CompatDomainModel as DomainModel
 
 __all__ = ["DomainModel", "TenantModel"]

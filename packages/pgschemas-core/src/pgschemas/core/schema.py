@@ -1,15 +1,17 @@
 """Schemas as values: static tenants, ``public`` and the clone reference.
 
-A :class:`Schema` is immutable, so routing makes a copy carrying how a request came in
-(its ``routing``, a :mod:`~pgschemas.core.routing_info` value; :meth:`Schema.routed`)
-instead of mutating a shared object. Tenant
+A :class:`Schema` is a value: its name, kind and database never change. Only ``routing``
+(how a request came in, a :mod:`~pgschemas.core.routing_info` value) may be assigned, as
+django-pgschemas 1.x allows (``schema.routing = DomainInfo(...)``); it is left out of the
+hash, so a schema in a set or dict stays findable when it is routed. Routing itself hands
+each request its own copy (:meth:`Schema.routed`), so assigning ``request.tenant.routing``
+never changes a shared object. Tenant
 model rows satisfy the same :class:`SchemaLike` protocol, so code that activates, routes or
 migrates schemas never needs to know which kind it holds.
 """
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, replace
 from typing import Any, Protocol, Self, runtime_checkable
 
@@ -62,20 +64,45 @@ class SchemaActivationMixin:
         activation.deactivate()
 
 
-@dataclass(frozen=True)
+#: The fields of a :class:`Schema` fixed at construction (all but ``routing``).
+_FIXED_FIELDS = frozenset({"schema_name", "is_dynamic", "alias"})
+
+
+@dataclass(eq=True)
 class Schema(SchemaActivationMixin):
-    """An immutable description of a schema that has no tenant row.
+    """A description of a schema that has no tenant row; only ``routing`` can change.
 
     ``routing`` says how the current request reached it (None outside a request; ``domain``
     and ``folder`` are read from it); ``is_dynamic`` is False for everything but ad-hoc
     descriptions of tenant schemas; ``alias`` is the database the schema lives on
-    (``PGSCHEMAS_TENANT_DB_ALIAS`` when None).
+    (``PGSCHEMAS_TENANT_DB_ALIAS`` when None). Equality compares every field, routing
+    included (activating the same schema routed differently is a change); the hash leaves
+    routing out, so it never changes.
     """
 
     schema_name: str
     is_dynamic: bool = False
     alias: str | None = None
     routing: RoutingInfo = None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "routing" or (name in _FIXED_FIELDS and name not in self.__dict__):
+            object.__setattr__(self, name, value)
+            return
+        if name in _FIXED_FIELDS:
+            raise AttributeError(
+                f"Schema.{name} cannot change (schema {self.__dict__['schema_name']!r}); "
+                "only routing can be assigned. Build another Schema instead."
+            )
+        raise AttributeError(
+            f"Schema has no attribute {name!r} to set; only routing can be assigned."
+        )
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"Schema.{name} cannot be deleted.")
+
+    def __hash__(self) -> int:
+        return hash((self.schema_name, self.is_dynamic, self.alias))
 
     @classmethod
     def create(
@@ -137,14 +164,12 @@ class Schema(SchemaActivationMixin):
         return self.schema_name
 
 
-@functools.cache
-def _public(alias: str) -> Schema:
-    return Schema(PUBLIC_KEY, alias=alias)
 
 
 def get_public_schema() -> Schema:
-    """The ``public`` schema on the tenant database."""
-    return _public(get_config().tenant_db_alias)
+    """The ``public`` schema on the tenant database (a new object each time: its
+    ``routing`` can be assigned, so it is never shared)."""
+    return Schema(PUBLIC_KEY, alias=get_config().tenant_db_alias)
 
 
 def get_static_schema(key: str) -> Schema:

@@ -18,7 +18,7 @@ import functools
 import threading
 import types
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Final, TypeAlias
 
 from django.db.models import Model
@@ -176,9 +176,10 @@ class Route:
 
     def tenant(self) -> Any:
         """The object for ``request.tenant``: a routed ``Schema`` or a fresh tenant row
-        carrying the route's guard, unchecked."""
+        carrying the route's guard, unchecked. A static tenant is copied too: its
+        ``routing`` can be assigned, and the route is shared by every request."""
         if self.static is not None:
-            return self.static
+            return replace(self.static)
         assert self.snapshot is not None
         tenant = self.snapshot.instantiate()
         tenant.routing = self.info

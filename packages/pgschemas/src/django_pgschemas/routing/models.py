@@ -1,7 +1,12 @@
-"""``from django_pgschemas.routing.models import DomainModel``."""
+"""``from django_pgschemas.routing.models import DomainModel``.
 
+The name is 1.x's, so it is the model with 1.x's field set (``CompatDomainModel``): an
+existing project's domain migration then matches, and ``makemigrations`` finds nothing to
+do after the switch.
+"""
+
+from pgschemas.routing.models import CompatDomainModel as DomainModel
 from pgschemas.routing.models import (
-    DomainModel,
     get_primary_domain,
     tenant_absolute_url,
 )
