@@ -56,8 +56,6 @@ ALIASES = {
     "django_pgschemas.routers.TenantAppsRouter": "pgschemas.core.routers.TenantAppsRouter",
     "django_pgschemas.routers.SyncRouter": "pgschemas.core.routers.TenantAppsRouter",
     "django_pgschemas.models.TenantModel": "pgschemas.core.models.TenantModel",
-    "django_pgschemas.models.DomainModel": "pgschemas.routing.models.CompatDomainModel",
-    "django_pgschemas.routing.models.DomainModel": "pgschemas.routing.models.CompatDomainModel",
     "django_pgschemas.routing.middleware.DomainRoutingMiddleware": (
         "pgschemas.routing.middleware.DomainRoutingMiddleware"
     ),
@@ -130,3 +128,15 @@ def test_unknown_name_in_commands_package_is_an_attribute_error() -> None:
     commands = import_module("django_pgschemas.management.commands")
     with pytest.raises(AttributeError, match="NoSuchCommand"):
         commands.NoSuchCommand  # noqa: B018
+
+
+def test_both_domain_model_paths_are_the_layers_model_with_1x_fields() -> None:
+    """The compatibility layer's own model (1.x's field set), built on pgschemas-routing's."""
+    from django_pgschemas.models import DomainModel as by_models
+    from django_pgschemas.routing.models import DomainModel as by_routing
+
+    from pgschemas.routing.models import DomainModel as native
+
+    assert by_models is by_routing
+    assert issubclass(by_models, native) and by_models is not native
+    assert by_models.__module__ == "django_pgschemas.routing.models"

@@ -5,6 +5,6 @@
 """
 
 from pgschemas.core.models import TenantModel
-from pgschemas.routing.models import CompatDomainModel as DomainModel
+from django_pgschemas.routing.models import DomainModel
 
 __all__ = ["DomainModel", "TenantModel"]

@@ -6,8 +6,6 @@ whatever order rows are saved or deleted in: saving a primary demotes the tenant
 domains, the first domain of a tenant becomes primary, deleting (or moving away) the
 primary promotes the oldest remaining domain. Each change runs in one transaction holding
 a lock on the tenant row, and a partial unique index backs the rule in the database.
-``CompatDomainModel`` has the same behaviour with django-pgschemas 1.x's field set (no
-index for the rule), so 1.x projects' existing migrations still match.
 """
 
 from __future__ import annotations
@@ -124,49 +122,6 @@ class DomainModel(models.Model):
     def absolute_url(self, path: str = "/", *, scheme: str = "https") -> str:
         """``https://domain/folder/path`` for this row."""
         return _absolute_url(self.domain, self.folder, path, scheme)
-
-
-class CompatDomainModel(DomainModel):
-    """:class:`DomainModel` with django-pgschemas 1.x's field set, for 1.x projects.
-
-    Projects moving from django-pgschemas already have a migration for their domain table,
-    written from 1.x's abstract model. Declaring the same fields and ``Meta`` here is what
-    lets ``makemigrations`` find nothing to do after the switch (the autodetector compares
-    field definitions, validators and constraints included). The behaviour is
-    :class:`DomainModel`'s, enforced in Python instead of by the schema: exactly one
-    primary per tenant (``save``/``delete`` lock the tenant row and demote or promote in
-    the same transaction; bulk ``update()`` and raw SQL are not checked, there is no
-    database constraint), the primary row never redirects, and ``save`` validates the
-    domain and the folder with the same errors. As in 1.x, ``is_primary`` defaults to
-    True: a new row becomes its tenant's primary unless saved with ``is_primary=False``.
-    In forms (``full_clean``), ``folder`` also follows ``SlugField``'s rule, as in 1.x.
-    """
-
-    domain = models.CharField(max_length=253, db_index=True)
-    folder = models.SlugField(max_length=253, blank=True, db_index=True)
-    is_primary = models.BooleanField(default=True)
-
-    class Meta:
-        abstract = True
-        unique_together = (("domain", "folder"),)
-
-    def clean_fields(self, exclude: Any = None) -> None:
-        """Django's field checks, plus the domain rule the field itself does not carry."""
-        errors: dict[str, list[ValidationError]] = {}
-        try:
-            super().clean_fields(exclude=exclude)
-        except ValidationError as error:
-            errors = error.update_error_dict(errors)
-        skipped = set(exclude or ())
-        for name, validate in (("domain", validate_domain), ("folder", validate_folder)):
-            if name in skipped or name in errors or (name == "folder" and not self.folder):
-                continue
-            try:
-                validate(getattr(self, name))
-            except ValidationError as error:
-                errors.setdefault(name, []).extend(error.error_list)
-        if errors:
-            raise ValidationError(errors)
 
 
 def _lock_tenants(row: DomainModel, using: str, tenant_ids: set[Any]) -> None:
