@@ -1,4 +1,4 @@
-"""The demo's setup (``scripts/demo_support/setup.py``) is idempotent and routable.
+"""The demo's setup (``sandbox/demo.py``) is idempotent and routable.
 
 ``python3 scripts/demo`` runs :func:`setup_demo` on every start against data kept from
 the previous run; here it runs twice against the test database: the first call creates
@@ -8,17 +8,13 @@ place and changes nothing.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from django.test import Client
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
-
-from demo_support.setup import DEMO_TENANTS, DemoTenant, setup_demo
+from sandbox.demo import DEMO_TENANTS, DemoTenant, setup_demo
 
 SPECS = (
     DemoTenant("demo_one", "Demo One", "demo-one.localhost", welcome="hello from one"),
@@ -83,3 +79,11 @@ def test_demo_tenants_are_valid_distinct_and_not_left_behind() -> None:
     assert len(set(names)) == len(names) and len(set(urls)) == len(urls)
     assert "http://tenants.localhost:8000/umbrella/" in urls
     assert all(".localhost:" in url for url in urls)
+
+
+@pytest.mark.django_db
+def test_every_page_carries_the_echo_box(client: Any) -> None:
+    """The browser test (slow suite) drives this box; here its markup, on every run."""
+    page = client.get("/", HTTP_HOST="localhost").content.decode()
+    assert '<span id="tenant">www</span>' in page
+    assert 'data-ws-path="/ws/echo/"' in page and 'id="echo-send"' in page
