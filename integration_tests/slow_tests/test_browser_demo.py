@@ -117,6 +117,16 @@ def browser() -> Iterator[Any]:
             instance.close()
 
 
+# pytest-django sets up the test database only for a run holding a test that asks for it;
+# this one does (and checks the markup the browser test drives), so the browser test's
+# committed tenants land in the test database also when it runs alone (-k browser).
+@pytest.mark.django_db
+def test_every_page_carries_the_echo_box(client: Any) -> None:
+    page = client.get("/", HTTP_HOST="localhost").content.decode()
+    assert '<span id="tenant">www</span>' in page
+    assert 'data-ws-path="/ws/echo/"' in page and 'id="echo-send"' in page
+
+
 @needs_browser
 def test_two_tenants_in_a_browser(server: int, browser: Any) -> None:
     from playwright.sync_api import expect
