@@ -2,9 +2,11 @@
 """Run every test suite of the monorepo, each in its own pytest process, on ONE PostgreSQL.
 
 Suites are discovered at run time: every ``packages/*/tests`` folder and
-``integration_tests/tests``. Each suite runs with cwd = its package folder,
-``--rootdir`` = that folder and ``-c`` = the file holding its pytest configuration
-(``pytest.ini``, or ``pyproject.toml`` with ``[tool.pytest.ini_options]``).
+``integration_tests/tests`` (the default run), and the slow suite ``slow``
+(``integration_tests/slow_tests``: bench smoke run, wheel-only project, browser), run by
+``--slow``. Each suite runs with cwd = its package folder, ``--rootdir`` = that folder
+and ``-c`` = the file holding its pytest configuration (``pytest.ini``, or
+``pyproject.toml`` with ``[tool.pytest.ini_options]``).
 
 Database: ``DATABASE_URL`` when set, else one embedded PostgreSQL 18 started here,
 shared by all suites (and their xdist workers) and always stopped at the end, also on
@@ -12,7 +14,7 @@ failure, Ctrl-C and SIGTERM.
 
 Usage::
 
-    python scripts/run_suites.py [--suite NAME ...] [pytest args, e.g. -n logical -x]
+    python scripts/run_suites.py [--slow] [--suite NAME ...] [pytest args, e.g. -n logical -x]
 
 Prints a summary per suite and a final line ``N passed, N failed[, N skipped]``; exits
 non-zero when any suite fails. A suite whose pytest exits with code 5 ("no tests
@@ -36,6 +38,8 @@ from types import FrameType
 
 ROOT = Path(os.path.abspath(__file__)).parent.parent
 NO_TESTS_COLLECTED = 5
+#: The slow suite: the sandbox project's config, its own test folder.
+SLOW_SUITE = "slow"
 
 
 @dataclass
@@ -44,6 +48,8 @@ class Suite:
     directory: Path  # cwd and --rootdir
     config: Path  # -c
     tests: Path
+    #: Outside the default run: selected by ``--slow`` (or by name with ``--suite``).
+    slow: bool = False
 
     def has_test_files(self) -> bool:
         return any(
@@ -80,7 +86,8 @@ def pytest_config_file(directory: Path) -> Path | None:
 
 
 def discover(root: Path = ROOT) -> list[Suite]:
-    """All suites, pgschemas-core first, the meta-package and integration tests last."""
+    """All suites, pgschemas-core first, the meta-package and integration tests last, then
+    the slow suite."""
     candidates = sorted(p for p in (root / "packages").glob("*") if (p / "tests").is_dir())
     order = {"pgschemas-core": 0, "pgschemas": 2}
     candidates.sort(key=lambda p: (order.get(p.name, 1), p.name))
@@ -95,6 +102,10 @@ def discover(root: Path = ROOT) -> list[Suite]:
                 "(pytest.ini or [tool.pytest.ini_options] in pyproject.toml)"
             )
         suites.append(Suite(directory.name, directory, config, directory / "tests"))
+    slow_tests = root / "integration_tests" / "slow_tests"
+    if slow_tests.is_dir() and suites and suites[-1].name == "integration_tests":
+        sandbox = suites[-1]
+        suites.append(Suite(SLOW_SUITE, sandbox.directory, sandbox.config, slow_tests, slow=True))
     return suites
 
 
@@ -139,6 +150,8 @@ def run_suite(suite: Suite, pytest_args: list[str], report_dir: Path, python: st
         f"--junitxml={report}",
         *pytest_args,
     ]
+    if suite.slow:  # its folder is not the config's testpaths
+        command.append(str(suite.tests.relative_to(suite.directory)))
     print(f"\n===== suite {suite.name} ({suite.directory.relative_to(ROOT)}) =====", flush=True)
     print("$ " + " ".join(command), flush=True)
     started = time.monotonic()
@@ -176,7 +189,14 @@ def main(argv: list[str] | None = None) -> int:
         action="append",
         default=[],
         metavar="NAME",
-        help="run only this suite (folder name, e.g. pgschemas-core, integration_tests)",
+        help="run only this suite (folder name, e.g. pgschemas-core, integration_tests; "
+        f"or {SLOW_SUITE})",
+    )
+    parser.add_argument(
+        "--slow",
+        action="store_true",
+        help="run the slow suite (bench smoke run, wheel-only project, browser) instead of "
+        "the default suites",
     )
     parser.add_argument("--list", action="store_true", help="list the suites and exit")
     options, pytest_args = parser.parse_known_args(argv)
@@ -184,13 +204,16 @@ def main(argv: list[str] | None = None) -> int:
     suites = discover()
     if options.list:
         for suite in suites:
-            print(f"{suite.name}\t{suite.config.relative_to(ROOT)}")
+            where = suite.tests.relative_to(ROOT)
+            print(f"{suite.name}\t{where}{' (--slow)' if suite.slow else ''}")
         return 0
     if options.suite:
         unknown = set(options.suite) - {s.name for s in suites}
         if unknown:
             parser.error(f"unknown suite(s): {', '.join(sorted(unknown))}")
         suites = [s for s in suites if s.name in options.suite]
+    else:
+        suites = [s for s in suites if s.slow == options.slow]
     if not suites:
         print("no test suites found (packages/*/tests, integration_tests/tests)")
         print("0 passed, 1 failed")

@@ -1,10 +1,15 @@
-"""The one way the dev tooling creates a virtualenv.
+"""The one way the dev tooling creates a virtualenv and finds another Python.
 
 Used by ``scripts/test`` (hatch), ``scripts/demo``, ``scripts/bench`` (one venv per peer,
-possibly on another Python) and ``scripts/check_wheels.py`` (a fresh venv per wheel, with
-uv when it is there). Each used to create venvs its own way, and a fix to one (symlinks on
-Windows, the python3-venv hint on Debian) missed the others. Standard library only:
-``scripts/test`` and ``scripts/demo`` import it before any environment exists.
+possibly on another Python), ``scripts/check_wheels.py`` (a fresh venv per wheel, with
+uv when it is there), ``scripts/compat-upstream`` (upstream's own venv on Python 3.12) and
+the slow suite's wheel-only project. Each used to create venvs its own way, and a fix to
+one (symlinks on Windows, the python3-venv hint on Debian) missed the others. Standard
+library only: ``scripts/test`` and ``scripts/demo`` import it before any environment
+exists.
+
+``python3 scripts/venvs.py find-python 3.12`` prints a Python 3.12 interpreter (exit
+status 1 when there is none): how ``.ci/run`` finds the Django 6 matrix entry's Python.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ import sys
 import venv
 from pathlib import Path
 
-__all__ = ["VenvError", "create_venv", "venv_python"]
+__all__ = ["VenvError", "create_venv", "find_python", "venv_python"]
 
 
 class VenvError(RuntimeError):
@@ -69,3 +74,43 @@ def create_venv(
             "venv module first: apt-get install python3-venv"
         ) from exc
     return venv_python(path)
+
+
+def find_python(version: str) -> Path | None:
+    """A working interpreter of Python ``version`` (e.g. ``"3.12"``), or None.
+
+    pyenv's installed versions first (newest patch release first), then ``pythonX.Y`` on
+    PATH. Each candidate is run once before it is returned: a pyenv shim on PATH exists
+    even when that version is not selected, and then fails.
+    """
+    pyenv_root = Path(os.environ.get("PYENV_ROOT") or Path.home() / ".pyenv")
+    candidates = sorted(
+        pyenv_root.glob(f"versions/{version}.*/bin/python{version}"),
+        key=lambda path: [int(p) if p.isdigit() else 0 for p in path.parent.parent.name.split(".")],
+        reverse=True,
+    )
+    on_path = shutil.which(f"python{version}")
+    if on_path:
+        candidates.append(Path(on_path))
+    probe = f"import sys; sys.exit(sys.version_info[:2] != {tuple(map(int, version.split('.')))})"
+    for candidate in candidates:
+        result = subprocess.run([str(candidate), "-c", probe], capture_output=True, check=False)
+        if result.returncode == 0:
+            return candidate
+    return None
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) == 2 and argv[0] == "find-python":
+        found = find_python(argv[1])
+        if found is None:
+            print(f"no working python{argv[1]} (pyenv or PATH)", file=sys.stderr)
+            return 1
+        print(found)
+        return 0
+    print("usage: python3 scripts/venvs.py find-python X.Y", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

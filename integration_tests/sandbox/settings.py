@@ -1,5 +1,9 @@
 """The sandbox project: every pgschemas package in one Django project.
 
+The integration tests and ``python3 scripts/demo`` both run it; environment variables
+choose what differs (``DATABASE_URL`` and ``PGSCHEMAS_SANDBOX_DB_NAME``: the database,
+``PGSCHEMAS_SANDBOX_CELERY_QUEUE``, ``PGSCHEMAS_TEST_REDIS_URL``).
+
 Static tenants ``www`` (localhost) and ``blog`` (blog.localhost) have apps of their own;
 dynamic tenants are rows of ``shared_public.Tenant`` and get ``tenant_app``. Every tenant
 schema has its own users and sessions (``django.contrib.auth`` is in each tenant's APPS,
@@ -108,9 +112,12 @@ TEMPLATES = [
     }
 ]
 
-DATABASES = {"default": database_settings("pgschemas_sandbox")}
-if os.environ.get("PGSCHEMAS_TEST_DB_NAME"):  # a worker subprocess on a test database
-    DATABASES["default"]["NAME"] = os.environ["PGSCHEMAS_TEST_DB_NAME"]
+# The server comes from DATABASE_URL; the database name from PGSCHEMAS_SANDBOX_DB_NAME, so
+# one project serves the tests (pytest-django makes test_pgschemas_sandbox), the demo
+# (scripts/demo sets pgschemas_demo) and a test's worker subprocess (the test database).
+DATABASES = {
+    "default": database_settings(os.environ.get("PGSCHEMAS_SANDBOX_DB_NAME") or "pgschemas_sandbox")
+}
 DATABASE_ROUTERS = ["pgschemas.core.routers.TenantAppsRouter"]
 
 STATIC_URL = "/static/"

@@ -42,7 +42,7 @@ def celery_worker(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Any]
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "sandbox.settings",
         "PYTHONPATH": str(PROJECT),
-        "PGSCHEMAS_TEST_DB_NAME": db_name,
+        "PGSCHEMAS_SANDBOX_DB_NAME": db_name,
         "PGSCHEMAS_SANDBOX_CELERY_QUEUE": QUEUE,
     }
     log = Path(tempfile.mkstemp(prefix="pgschemas-sandbox-celery-", suffix=".log")[1])

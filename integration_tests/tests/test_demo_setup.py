@@ -1,4 +1,4 @@
-"""The demo's setup (``scripts/demo_support/setup.py``) is idempotent and routable.
+"""The demo's setup (``sandbox/demo.py``) is idempotent and routable.
 
 ``python3 scripts/demo`` runs :func:`setup_demo` on every start against data kept from
 the previous run; here it runs twice against the test database: the first call creates
@@ -8,17 +8,13 @@ place and changes nothing.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from django.test import Client
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
-
-from demo_support.setup import DEMO_TENANTS, DemoTenant, setup_demo
+from sandbox.demo import DEMO_TENANTS, DemoTenant, setup_demo
 
 SPECS = (
     DemoTenant("demo_one", "Demo One", "demo-one.localhost", welcome="hello from one"),

@@ -74,7 +74,7 @@ def find_python() -> str:
 
 def _pip(venv: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [str(venv / "bin" / "python"), "-m", "pip", "install", "-q", *args],
+        [str(venv_python(venv)), "-m", "pip", "install", "-q", *args],
         capture_output=True,
         text=True,
     )
@@ -157,7 +157,7 @@ def versions(venvs: Path, name: str) -> dict[str, str]:
     import json
 
     out = subprocess.run(
-        [str(venvs / name / "bin" / "python"), "-c", code],
+        [str(venv_python(venvs / name)), "-c", code],
         capture_output=True,
         text=True,
         check=True,

@@ -5,11 +5,13 @@ Runs under any Python 3.11+ (the caller's python3); nothing here imports Django.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import tarfile
 from pathlib import Path
+
+# scripts/venvs.py (scripts/ is on sys.path)
+from venvs import create_venv, find_python, venv_python
 
 from compat_upstream.allowed_changes import apply_changes
 
@@ -89,38 +91,22 @@ def prepare_run_dir(sdist: Path, *, changed: bool = True) -> Path:
     return run_dir
 
 
-def find_python312() -> Path:
-    """A Python 3.12 interpreter (upstream needs >= 3.12): pyenv's, else python3.12 on PATH.
-
-    A pyenv shim on PATH fails when 3.12 is not the selected version, so each candidate
-    is tried before it is used.
-    """
-    pyenv_root = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv"))
-    candidates = sorted(pyenv_root.glob("versions/3.12*/bin/python3.12"), reverse=True)
-    on_path = shutil.which("python3.12")
-    if on_path:
-        candidates.append(Path(on_path))
-    for candidate in candidates:
-        probe = subprocess.run([str(candidate), "-c", "pass"], capture_output=True, check=False)
-        if probe.returncode == 0:
-            return candidate
-    raise SystemExit(
-        "compat-upstream --upstream needs Python 3.12 (upstream requires it): put python3.12 "
-        "on PATH or install it with pyenv"
-    )
-
-
 def upstream_venv(sdist: Path) -> Path:
     """A Python 3.12 virtualenv with upstream's own package and its test dependencies."""
     venv = CACHE / "venv-upstream"
-    python = venv / "bin" / "python"
+    python = venv_python(venv)
     stamp = venv / ".compat-upstream"
     wanted = f"{SDIST_NAME}\n" + "\n".join(UPSTREAM_TEST_DEPS) + "\n"
     if python.exists() and stamp.is_file() and stamp.read_text() == wanted:
         return python
-    shutil.rmtree(venv, ignore_errors=True)
+    python312 = find_python("3.12")
+    if python312 is None:
+        raise SystemExit(
+            "compat-upstream --upstream needs Python 3.12 (upstream requires it): put "
+            "python3.12 on PATH or install it with pyenv"
+        )
     print(f"compat-upstream: creating {venv.relative_to(ROOT)} (upstream on Python 3.12)")
-    subprocess.run([str(find_python312()), "-m", "venv", str(venv)], check=True)
+    create_venv(venv, python=python312, clear=True)
     subprocess.run(
         [
             str(python),

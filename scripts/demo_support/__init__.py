@@ -1,6 +1,6 @@
 """The demo behind ``python3 scripts/demo`` (run inside ``.tools/demo-venv``).
 
-- :mod:`.settings`: the integration sandbox's settings, on the demo database.
-- :mod:`.setup`: idempotent database setup (migrations, clone reference, demo tenants).
-- :mod:`.main`: embedded PostgreSQL + setup + the ASGI server, stopped cleanly on Ctrl-C.
+The project it serves is the integration sandbox (``integration_tests/sandbox``: settings,
+ASGI application and the demo data in ``sandbox.demo``); :mod:`.main` only adds the
+embedded PostgreSQL, the ASGI server and a clean Ctrl-C.
 """

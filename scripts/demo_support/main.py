@@ -1,8 +1,9 @@
 """Run the demo: embedded PostgreSQL, idempotent setup, ASGI server, clean Ctrl-C.
 
-Started by ``scripts/demo`` inside ``.tools/demo-venv``. PostgreSQL's data lives in
-``.demo-data/postgres`` and survives restarts, so a second run only starts the server,
-finds nothing to migrate or create, and serves within a few seconds.
+Started by ``scripts/demo`` inside ``.tools/demo-venv``. It serves the integration
+sandbox (``integration_tests/sandbox``) as the tests run it, on a database of its own.
+PostgreSQL's data lives in ``.demo-data/postgres`` and survives restarts, so a second run
+only starts the server, finds nothing to migrate or create, and serves within seconds.
 """
 
 from __future__ import annotations
@@ -50,23 +51,23 @@ def ensure_database(server_url: str, name: str) -> None:
 
 
 def configure_django(server_url: str) -> None:
+    """The sandbox's own settings, pointed at the demo database (never a test database)."""
     os.environ["DATABASE_URL"] = server_url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "demo_support.settings"
-    for path in (SANDBOX, ROOT / "scripts"):
-        if str(path) not in sys.path:
-            sys.path.insert(0, str(path))
+    os.environ["PGSCHEMAS_SANDBOX_DB_NAME"] = DATABASE_NAME
+    os.environ["DJANGO_SETTINGS_MODULE"] = "sandbox.settings"
+    if str(SANDBOX) not in sys.path:
+        sys.path.insert(0, str(SANDBOX))
     import django
 
     django.setup()
 
 
 def asgi_application() -> Any:
-    """The project's ``ASGI_APPLICATION`` if it sets one, else the demo's own."""
+    """The sandbox's ``ASGI_APPLICATION`` (HTTP and websockets, routed to their tenant)."""
     from django.conf import settings
     from django.utils.module_loading import import_string
 
-    path = getattr(settings, "ASGI_APPLICATION", None) or "demo_support.asgi.application"
-    return import_string(path)
+    return import_string(settings.ASGI_APPLICATION)
 
 
 def print_banner(report: Any, port: int, elapsed: float) -> None:
@@ -133,7 +134,7 @@ def main(argv: list[str]) -> int:
     try:
         ensure_database(server.url, DATABASE_NAME)
         configure_django(server.url)
-        from demo_support.setup import setup_demo
+        from sandbox.demo import setup_demo
 
         print("demo: checking migrations, clone reference and tenants", flush=True)
         report = setup_demo()

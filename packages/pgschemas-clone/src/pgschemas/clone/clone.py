@@ -42,8 +42,8 @@ class CloneResult:
 #: Session settings a clone changes for its own transaction and puts back afterwards.
 #: ``jit`` is off because the catalog read is one large statement whose estimated cost is
 #: far above ``jit_above_cost``: on servers built with LLVM (PostgreSQL's default since
-#: 12), compiling it took ten times longer than running it (~200 ms against ~20 ms for a
-#: 60-table schema); nothing a clone runs is big enough to gain from JIT.
+#: 12), compiling it costs far more than running it (docs/benchmarks.md); nothing a clone
+#: runs is big enough to gain from JIT.
 _SETTINGS = ("search_path", "check_function_bodies", "jit")
 
 

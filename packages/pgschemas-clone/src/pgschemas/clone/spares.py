@@ -1,8 +1,8 @@
 """Spare schemas: clones of the reference made ahead of time, renamed into new tenants.
 
 A clone costs what PostgreSQL's DDL costs: one file per table, index and sequence, and
-their catalog rows (about 300 ms for a 50-model app, most of it inside the server). That
-cost cannot be cut much further, but it can be paid *before* a tenant is created.
+their catalog rows, most of it inside the server (docs/benchmarks.md). That cost cannot
+be cut much further, but it can be paid *before* a tenant is created.
 With ``TENANTS["default"]["CLONE_SPARES"] = N``, ``manage.py clonespares`` (also run by
 ``createrefschema``) keeps N clones of the reference under reserved names; creating a
 tenant then renames one of them (``ALTER SCHEMA ... RENAME``: one catalog row) instead of

@@ -3,9 +3,9 @@
 Django's ``migrate`` renders the whole project state twice for every database it runs on:
 the state before the plan (``pre_migrate_state.apps``, for the pre-migrate signal and as
 the starting point of the executor) and the state after it (rendered again in full for the
-post-migrate signal). Rendering builds a model class for every model of every app - 50 to
-100 ms for a 50-model app - which is most of what migrating one schema costs when the
-migration itself is a single ``ALTER TABLE``. Over hundreds of schemas that is Python work
+post-migrate signal). Rendering builds a model class for every model of every app, which
+is most of what migrating one schema costs when the migration itself is a single
+``ALTER TABLE`` (docs/benchmarks.md). Over hundreds of schemas that is Python work
 holding the GIL, so a parallel run was slower than a sequential one.
 
 A project state depends only on the migration graph and on which migrations are applied

@@ -205,8 +205,8 @@ def get_config() -> TenancyConfig:
     It is re-parsed when a watched setting changes: through ``override_settings`` (the
     ``setting_changed`` signal) and also when ``settings.TENANTS`` is edited in place
     (``settings.TENANTS["default"]["APPS"].append(...)`` in a test, which sends no signal):
-    the values it was parsed from are kept as a deep copy and compared on every call, a
-    few microseconds for a usual ``TENANTS``. Inside :class:`pinned_config` (a routed
+    the values it was parsed from are kept as a deep copy and compared on every call
+    (cheap for a usual ``TENANTS``). Inside :class:`pinned_config` (a routed
     request) that comparison is made once, when the pin is taken.
     """
     global _parsed, _generation

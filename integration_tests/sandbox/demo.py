@@ -1,6 +1,8 @@
-"""Idempotent database setup of the demo: safe (and fast) to run on every start.
+"""The sandbox's demo data, set up idempotently: safe (and fast) to run on every start.
 
-:func:`setup_demo` brings any database of the sandbox project to the demo's state and only
+``python3 scripts/demo`` calls :func:`setup_demo` on its own database at every start, and
+the integration tests call it on theirs, so both exercise the same project and data.
+It brings any database of the sandbox project to the demo's state and only
 does what is missing: ``migrate`` (every schema; up-to-date schemas are skipped from one
 bulk read), ``createrefschema`` when the clone reference does not exist yet, then the demo
 tenants and their domains. A second call creates nothing and reports so.

@@ -16,8 +16,8 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import sys
 import uuid
-import venv
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,10 @@ import pytest
 from django.conf import settings
 
 REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "scripts"))
+
+from venvs import create_venv  # noqa: E402  (scripts/venvs.py: the one way to make a venv)
+
 PROJECT = REPO / "integration_tests" / "compat_project"
 #: Test-only requirements of the project (the driver; channels comes with the meta-package).
 EXTRA = ["psycopg[binary]>=3.2"]
@@ -77,9 +81,7 @@ def test_project_from_the_docs_runs_on_the_meta_package_alone(
     tmp_path: Path, compat_database: str
 ) -> None:
     # A fresh venv with pip (the test environment itself may have none: hatch uses uv).
-    env_dir = tmp_path / "venv"
-    venv.EnvBuilder(with_pip=True, symlinks=True).create(env_dir)
-    python = str(env_dir / "bin" / "python")
+    python = str(create_venv(tmp_path / "venv"))
     clean_env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "VIRTUAL_ENV"}}
     clean_env.pop("DJANGO_SETTINGS_MODULE", None)
 

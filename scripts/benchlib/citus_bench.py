@@ -1,6 +1,6 @@
 """Measure the sandbox project on the server behind DATABASE_URL (a Citus cluster or not).
 
-    python -m citus_tests.bench --tenants 50 --requests 500     (cwd: integration_tests)
+    PYTHONPATH=integration_tests python scripts/benchlib/citus_bench.py --tenants 50 --requests 500
 
 Run by ``python3 scripts/citus bench``, once on a Citus cluster and once on a single
 PostgreSQL 15, in the same run. Prints progress on stderr and one JSON document on stdout:
@@ -128,7 +128,7 @@ def run(tenants: int, requests: int) -> dict[str, Any]:
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="citus_tests.bench")
+    parser = argparse.ArgumentParser(prog="citus_bench.py")
     parser.add_argument("--tenants", type=int, default=50)
     parser.add_argument("--requests", type=int, default=500)
     args = parser.parse_args(argv)

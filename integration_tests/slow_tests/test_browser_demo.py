@@ -17,16 +17,12 @@ import importlib.util
 import os
 import shutil
 import socket
-import sys
 import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
 
 CHROMIUM = os.environ.get("PGSCHEMAS_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 LAUNCH_ARGS = [
@@ -60,7 +56,7 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def tenants(django_db_setup: Any, django_db_blocker: Any) -> Iterator[list[Any]]:
+def tenants(pgschemas_static_schemas: None, django_db_blocker: Any) -> Iterator[list[Any]]:
     """Two committed tenants with a domain each (the server's threads must see them)."""
     from shared_public.models import Domain, Tenant
 
@@ -82,11 +78,13 @@ def tenants(django_db_setup: Any, django_db_blocker: Any) -> Iterator[list[Any]]
 def server(tenants: list[Any], django_db_blocker: Any) -> Iterator[int]:
     """uvicorn serving the sandbox's ASGI application in a thread; yields its port."""
     import uvicorn
-    from demo_support.main import asgi_application
+    from django.conf import settings
+    from django.utils.module_loading import import_string
 
     port = _free_port()
+    application = import_string(settings.ASGI_APPLICATION)
     config = uvicorn.Config(
-        asgi_application(), host="127.0.0.1", port=port, lifespan="off", log_level="warning"
+        application, host="127.0.0.1", port=port, lifespan="off", log_level="warning"
     )
     instance = uvicorn.Server(config)
     with django_db_blocker.unblock():
@@ -119,7 +117,10 @@ def browser() -> Iterator[Any]:
             instance.close()
 
 
-@pytest.mark.django_db  # (also makes pytest-django set up the database for this module)
+# pytest-django sets up the test database only for a run holding a test that asks for it;
+# this one does (and checks the markup the browser test drives), so the browser test's
+# committed tenants land in the test database also when it runs alone (-k browser).
+@pytest.mark.django_db
 def test_every_page_carries_the_echo_box(client: Any) -> None:
     page = client.get("/", HTTP_HOST="localhost").content.decode()
     assert '<span id="tenant">www</span>' in page
