@@ -14,7 +14,6 @@ the full command, since only it can tell.
 
 from __future__ import annotations
 
-import types
 from collections.abc import Callable
 from typing import Any
 
@@ -26,42 +25,21 @@ from django.db import connections, transaction
 from pgschemas.commands.base import WrappedSchemaOption
 from pgschemas.commands.executors import SchemaResult
 from pgschemas.commands.migrating import (
-    graph_loader,
     lock_schema_in_transaction,
-    pending_schemas,
+    own_transaction,
     schema_lock_outside_transaction,
     set_local_timeouts,
-    targets_for,
 )
 from pgschemas.commands.selectors import WILDCARD_ALL
-from pgschemas.commands.states import StateCache, executor_class
 from pgschemas.core.migration import CachedMigrationExecutor
+from pgschemas.core.migration.django_hooks import migrate_command_executor
+from pgschemas.core.migration.planning import graph_loader, pending_schemas, targets_for
+from pgschemas.core.migration.shared_states import StateCache, executor_class
 from pgschemas.core.schema import SchemaLike
 
-
-def _django_handle_with(executor: type[Any]) -> Callable[..., Any]:
-    """Django's ``migrate`` handle, resolving ``MigrationExecutor`` to ``executor``.
-
-    The function is Django's own code object with a copy of its module globals in which
-    ``MigrationExecutor`` is ``executor`` (core's cached executor, or the one sharing
-    rendered project states over a run): nothing global is patched. Falls back to Django's
-    handle unchanged if its shape is not the expected one.
-    """
-    handle = django_migrate.Command.handle
-    inner = handle
-    for cell in handle.__closure__ or ():
-        candidate = cell.cell_contents
-        if isinstance(candidate, types.FunctionType) and candidate.__name__ == "handle":
-            inner = candidate
-    if "MigrationExecutor" not in inner.__code__.co_names:
-        return handle  # type: ignore[no-any-return]
-    namespace = {**inner.__globals__, "MigrationExecutor": executor}
-    return types.FunctionType(
-        inner.__code__, namespace, inner.__name__, inner.__defaults__, inner.__closure__
-    )
-
-
-_django_handle = _django_handle_with(CachedMigrationExecutor)
+#: Django's own ``migrate`` handle: run with :func:`migrate_command_executor` around it,
+#: it builds our executor instead of Django's.
+_django_handle = django_migrate.Command.handle
 
 
 class Command(WrappedSchemaOption, django_migrate.Command):
@@ -78,17 +56,20 @@ class Command(WrappedSchemaOption, django_migrate.Command):
     def _handle(self, *args: Any, **options: Any) -> None:
         database = options["database"]
         if not getattr(connections[database], "pgschemas_aware", False):
-            _django_handle(self, *args, **options)  # not a schema database: plain Django
+            with migrate_command_executor(CachedMigrationExecutor):
+                _django_handle(self, *args, **options)  # not a schema database: plain Django
             return
         options["skip_checks"] = True  # checked once by execute() already
         # Project states rendered once per run (and per worker thread), not per schema.
         self.state_cache = StateCache()
-        handle = _django_handle_with(executor_class(self.state_cache))
+        executor = executor_class(self.state_cache, around_migration=own_transaction)
 
         def task(schema: SchemaLike) -> None:
-            self.migrate_one(schema, *args, handle=handle, **options)
+            self.migrate_one(schema, *args, **options)
 
-        self.run_on_schemas(task, options, what="migrate")
+        # Every schema's run of Django's handle, in every worker thread, builds `executor`.
+        with migrate_command_executor(executor):
+            self.run_on_schemas(task, options, what="migrate")
 
     def partition_up_to_date(
         self, schemas: list[SchemaLike], options: dict[str, Any]
