@@ -14,7 +14,6 @@ the full command, since only it can tell.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -119,13 +118,7 @@ class Command(WrappedSchemaOption, django_migrate.Command):
             several = f" ({len(done)} schemas up to date)" if len(done) > 1 else ""
             self.stdout.write(f"No migrations to apply{several}.")
 
-    def migrate_one(
-        self,
-        schema: SchemaLike,
-        *args: Any,
-        handle: Callable[..., Any] = _django_handle,
-        **options: Any,
-    ) -> None:
+    def migrate_one(self, schema: SchemaLike, *args: Any, **options: Any) -> None:
         """Django's migrate on the active schema: locked, time-limited, all-or-nothing.
 
         The lock is taken inside the schema's transaction and Django's migrate reads the
@@ -136,15 +129,15 @@ class Command(WrappedSchemaOption, django_migrate.Command):
         """
         connection = connections[schema.db_alias]
         if options.get("plan") or options.get("check_unapplied"):
-            handle(self, *args, **options)
+            _django_handle(self, *args, **options)
         elif self._schema_atomic(connection, schema.schema_name, options):
             with transaction.atomic(using=connection.alias):
                 lock_schema_in_transaction(connection, schema.schema_name)
                 set_local_timeouts(connection)
-                handle(self, *args, **options)
+                _django_handle(self, *args, **options)
         else:
             with schema_lock_outside_transaction(connection, schema.schema_name):
-                handle(self, *args, **options)
+                _django_handle(self, *args, **options)
 
     def _schema_atomic(self, connection: Any, schema_name: str, options: dict[str, Any]) -> bool:
         """One transaction for the schema unless disabled or a planned migration is not atomic."""
