@@ -15,7 +15,8 @@ from django.core.management.base import CommandError
 from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext, override_settings
 
-from pgschemas.commands.migrating import _lock_key, applied_migrations, set_local_timeouts
+from pgschemas.commands.migrating import _lock_key, set_local_timeouts
+from pgschemas.core.migration.planning import applied_migrations
 
 V2 = {"tenant_app": "tests.tenant_app.migrations_v2"}
 

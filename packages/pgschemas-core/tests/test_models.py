@@ -40,11 +40,12 @@ def test_creating_a_tenant_creates_and_migrates_its_schema(make_tenant: Any) -> 
 
 
 class Named:
-    """A provisioner that migrates and says so in its own words."""
+    """A provisioner that creates and migrates the schema and says so in its own words."""
 
     def provision(self, tenant: Any, *, verbosity: int = 0) -> str:
         from pgschemas.core.migration import migrate_schema
 
+        ddl.create_schema(tenant.schema_name, using=tenant.db_alias, if_not_exists=False)
         migrate_schema(tenant)
         return "fixture import"
 
@@ -77,9 +78,10 @@ class Boom(Exception):
 
 
 class FailingProvisioner:
-    def provision(self, tenant: Any, *, verbosity: int = 0) -> bool:
+    def provision(self, tenant: Any, *, verbosity: int = 0) -> str:
         from pgschemas.core.migration import migrate_schema
 
+        ddl.create_schema(tenant.schema_name, using=tenant.db_alias, if_not_exists=False)
         migrate_schema(tenant)  # real DDL happens, then the failure
         raise Boom(tenant.schema_name)
 
@@ -99,13 +101,66 @@ def test_failed_provisioning_leaves_neither_schema_nor_row() -> None:
     assert not Tenant.objects.filter(schema_name="doomed").exists()
 
 
+class Observing:
+    """Declines every tenant, noting whether its schema existed when it was asked."""
+
+    def __init__(self) -> None:
+        self.seen: list[tuple[str, bool]] = []
+
+    def provision(self, tenant: Any, *, verbosity: int = 0) -> None:
+        self.seen.append((tenant.schema_name, ddl.schema_exists(tenant.schema_name)))
+        return None
+
+
+@pytest.mark.django_db
+def test_a_provisioner_gets_a_free_name_and_declining_falls_through_to_migrations(
+    make_tenant: Any,
+) -> None:
+    from tests.tenant_app.models import Item
+
+    observing = Observing()
+    register_provisioner(observing)
+    try:
+        tenant = make_tenant("fresh")
+    finally:
+        unregister_provisioner(observing)
+    assert observing.seen == [("fresh", False)]  # asked before anything created the schema
+    assert tenant.provisioned_by == "migrations"
+    with tenant:
+        Item.objects.create(name="migrated")
+
+
+class Untyped:
+    """Answers True, as provisioners of the old contract did."""
+
+    def provision(self, tenant: Any, *, verbosity: int = 0) -> Any:
+        ddl.create_schema(tenant.schema_name, using=tenant.db_alias, if_not_exists=False)
+        return True
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_answer_outside_the_contract_is_refused_naming_the_provisioner() -> None:
+    from tests.shared_app.models import Tenant
+
+    provisioner = Untyped()
+    register_provisioner(provisioner)
+    try:
+        with pytest.raises(TypeError, match=r"Provisioner <.*Untyped.*> returned True"):
+            Tenant.objects.create(schema_name="untyped")
+    finally:
+        unregister_provisioner(provisioner)
+    assert not ddl.schema_exists("untyped")
+    assert not Tenant.objects.filter(schema_name="untyped").exists()
+
+
 @pytest.mark.django_db
 def test_signals_fire_in_order(make_tenant: Any) -> None:
     events: list[str] = []
 
     def record(name: str) -> Any:
         def receiver(sender: Any, tenant: Any, **kwargs: Any) -> None:
-            events.append(f"{name}:{tenant.schema_name}")
+            exists = "exists" if ddl.schema_exists(tenant.schema_name) else "absent"
+            events.append(f"{name}:{tenant.schema_name}:{exists}")
 
         return receiver
 
@@ -122,7 +177,11 @@ def test_signals_fire_in_order(make_tenant: Any) -> None:
     finally:
         for signal, receiver in receivers.items():
             signal.disconnect(receiver)
-    assert events == ["needs_sync:signalled", "post_sync:signalled", "pre_drop:signalled"]
+    assert events == [
+        "needs_sync:signalled:absent",  # the provisioner creates the schema
+        "post_sync:signalled:exists",
+        "pre_drop:signalled:exists",
+    ]
     assert not ddl.schema_exists("signalled")
 
 

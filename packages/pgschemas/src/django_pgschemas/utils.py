@@ -181,8 +181,9 @@ def create_or_clone_schema(schema_name: str, sync_schema: bool = True, verbosity
     validate_tenant_schema_name(schema_name)
     if ddl.schema_exists(schema_name):
         return False
-    with transaction.atomic(using=get_config().tenant_db_alias):
+    if not sync_schema:
         ddl.create_schema(schema_name, if_not_exists=False)
-        if sync_schema:
-            provision_schema(Schema(schema_name, is_dynamic=True), verbosity=verbosity)
+        return True
+    with transaction.atomic(using=get_config().tenant_db_alias):
+        provision_schema(Schema(schema_name, is_dynamic=True), verbosity=verbosity)  # creates it
     return True

@@ -104,8 +104,8 @@ def clone_schema(
     """Copy schema ``source`` (structure and data) into ``destination``.
 
     With ``create_schema`` (the default) ``destination`` must not exist and is created;
-    without it, it must exist and be empty (that is how tenant provisioning calls us, after
-    core created the schema). Runs in one transaction (a savepoint when one is open): on
+    without it, it must exist and be empty (how the tenant provisioner calls it, right after
+    creating the schema). Runs in one transaction (a savepoint when one is open): on
     any error nothing is left behind and :class:`CloneError` is raised.
     """
     alias = using or get_config().tenant_db_alias

@@ -1,5 +1,9 @@
 """The provisioner core asks when a tenant is created: clone the reference when it is ready.
 
+It keeps core's provisioning contract (:mod:`pgschemas.core.provisioning`): the tenant's
+schema does not exist yet, and this provisioner creates it - a spare renamed to the
+tenant's name, or a clone into that name - or creates nothing and declines.
+
 Registered in ``PgschemasCloneConfig.ready()``. It never clones a missing, outdated or
 half-built reference (checked in the tenant's transaction, see :mod:`.reference`): it
 warns (``ReferenceNotReadyWarning`` and a log record) and lets core migrate the tenant
@@ -15,6 +19,7 @@ import time
 
 from django.db import DatabaseError, transaction
 
+from pgschemas.core import ddl
 from pgschemas.core.caller import warn
 from pgschemas.core.config import get_config
 from pgschemas.core.schema import SchemaLike
@@ -35,17 +40,18 @@ class ReferenceNotReadyWarning(UserWarning):
 
 
 class CloneProvisioner:
-    """Fills a new dynamic tenant's (empty) schema with a copy of ``CLONE_REFERENCE``."""
+    """Creates a new dynamic tenant's schema as a copy of ``CLONE_REFERENCE``."""
 
-    def provision(self, tenant: SchemaLike, *, verbosity: int = 0) -> bool | str:
-        """``"spare clone"`` or ``"clone"`` when it built the schema; False to migrate it."""
+    def provision(self, tenant: SchemaLike, *, verbosity: int = 0) -> str | None:
+        """``"spare clone"`` or ``"clone"`` when it created the schema; None (nothing
+        created) to let core migrate it."""
         reference = get_config().clone_reference
         if not reference or tenant.schema_name == reference:
-            return False
+            return None
         alias = tenant.db_alias
         try:
-            # A savepoint inside tenant creation: a clone that fails leaves the tenant's
-            # transaction usable, so it can still be migrated.
+            # A savepoint inside tenant creation: a clone that fails leaves nothing behind
+            # and the tenant's transaction usable, so it can still be migrated.
             with transaction.atomic(using=alias):
                 status = self._copy_if_ready(tenant, reference, verbosity=verbosity)
         except (CloneError, DatabaseError):
@@ -58,13 +64,13 @@ class CloneProvisioner:
         if isinstance(status, str):
             return status
         _warn_migrated(tenant, status)
-        return False
+        return None
 
     def _copy_if_ready(
         self, tenant: SchemaLike, reference: str, *, verbosity: int
     ) -> ReferenceStatus | str:
-        """Copy the reference into the tenant and say how; the reference's status if it is
-        not ready.
+        """Create the tenant's schema from the reference and say how; the reference's
+        status (nothing created) if it is not ready.
 
         The readiness check runs in the tenant's transaction, under the reference's shared
         lock, right before the copy: what another process did to the reference a moment
@@ -88,6 +94,9 @@ class CloneProvisioner:
                         time.perf_counter() - started,
                     )
                 return BY_SPARE
+        # Created here rather than by clone_schema(): a name that is taken fails with the
+        # same error whichever provisioner meets it.
+        ddl.create_schema(tenant.schema_name, using=alias, if_not_exists=False)
         result = clone_schema(reference, tenant.schema_name, using=alias, create_schema=False)
         if verbosity >= 1:
             logger.info("Cloned %r into %r in %.3fs", reference, tenant.schema_name, result.seconds)

@@ -327,7 +327,8 @@ def rewrite_function_bodies(cursor: Any, spare: str, tenant: str) -> None:
 
 
 def take_spare(tenant_schema: str, reference: str, *, using: str) -> str | None:
-    """Turn a fresh spare into ``tenant_schema`` (which exists, empty); None if none is fresh.
+    """Rename a fresh spare to ``tenant_schema`` (a name that does not exist yet) and return
+    the spare's name; None, having changed nothing, if no spare is fresh.
 
     Runs inside the tenant creation's transaction: the rename commits or rolls back with the
     tenant row. The claim is a transaction-level advisory lock, so concurrent creations never
@@ -359,7 +360,7 @@ def take_spare(tenant_schema: str, reference: str, *, using: str) -> str | None:
                 with transaction.atomic(using=using):
                     cursor.execute(
                         sql.SQL(
-                            "DROP SCHEMA {tenant}; ALTER SCHEMA {spare} RENAME TO {tenant}; "
+                            "ALTER SCHEMA {spare} RENAME TO {tenant}; "
                             "COMMENT ON SCHEMA {tenant} IS NULL"
                         )
                         .format(tenant=sql.Identifier(tenant_schema), spare=sql.Identifier(name))

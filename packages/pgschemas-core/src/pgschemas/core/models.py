@@ -47,9 +47,9 @@ class TenantQuerySet(models.QuerySet[Any]):
 class TenantModel(SchemaActivationMixin, models.Model):
     """A dynamic tenant: one row, one schema.
 
-    Saving a new row creates and provisions its schema in the same transaction as the
-    INSERT, so either both exist or neither does; saving an existing row whose schema is
-    missing creates and provisions it the same way. ``with tenant:`` activates it.
+    Saving a new row provisions its schema (a provisioner creates and fills it) in the
+    same transaction as the INSERT, so either both exist or neither does; saving an
+    existing row whose schema is missing provisions it the same way. ``with tenant:`` activates it.
     """
 
     #: Create and provision the schema when a new row is saved.
@@ -106,15 +106,17 @@ class TenantModel(SchemaActivationMixin, models.Model):
             )
 
     def create_schema(self, *, sync_schema: bool = True, verbosity: int = 0) -> None:
-        """Create this tenant's schema and, unless told not to, provision it."""
-        with transaction.atomic(using=self.db_alias):
+        """Create this tenant's schema: provisioned (the provisioner creates it, see
+        :mod:`.provisioning`), or empty with ``sync_schema=False``."""
+        if not sync_schema:
             ddl.create_schema(self.schema_name, using=self.db_alias, if_not_exists=False)
-            if sync_schema:
-                signals.dynamic_tenant_needs_sync.send(sender=type(self), tenant=self)
-                self.provisioned_by = provision_schema(self, verbosity=verbosity)
-                signals.dynamic_tenant_post_sync.send(
-                    sender=type(self), tenant=self, provisioned_by=self.provisioned_by
-                )
+            return
+        with transaction.atomic(using=self.db_alias):
+            signals.dynamic_tenant_needs_sync.send(sender=type(self), tenant=self)
+            self.provisioned_by = provision_schema(self, verbosity=verbosity)
+            signals.dynamic_tenant_post_sync.send(
+                sender=type(self), tenant=self, provisioned_by=self.provisioned_by
+            )
 
     def drop_schema(self) -> None:
         """Drop this tenant's schema and everything in it."""

@@ -1,13 +1,19 @@
-"""How a new dynamic tenant's schema gets its tables: the provisioning extension point.
+"""How a new dynamic tenant's schema comes to exist: the provisioning extension point.
 
-Core asks the registered provisioners, most recently registered first, and the first one
-that accepts the tenant builds it. The fallback runs migrations; ``pgschemas.clone``
-registers a provisioner that clones ``CLONE_REFERENCE`` when it is ready. Provisioners run
-inside the transaction that creates the tenant, so a failure leaves nothing behind.
+The contract (docs/configuration.md, "Provisioning"): a provisioner is called with a tenant
+whose schema **does not exist yet**, and either creates it - empty schema and contents
+together, e.g. ``CREATE SCHEMA`` + migrations, a clone into the name, or renaming a spare
+to it - and answers how (``"migrations"``, ``"clone"``, ``"spare clone"``), or creates
+nothing and answers None to let the next one try. Creating the schema is the
+provisioner's job because the fast ways to build a tenant (renaming a prepared schema)
+cannot start from an empty one that already holds the name.
+
+Core asks the registered provisioners, most recently registered first; when none accepts,
+:class:`MigrationProvisioner` builds the tenant. Provisioners run inside the transaction
+that creates the tenant, so a failure leaves neither schema nor row behind.
 
 Every provisioned tenant is logged (logger ``pgschemas.core.provisioning``, INFO) with how
-it was built - ``migrations``, or what the provisioner that took it answered (``clone``,
-``spare clone``) - because a slow tenant creation or a tenant missing reference data is
+it was built, because a slow tenant creation or a tenant missing reference data is
 otherwise hard to explain after the fact.
 """
 
@@ -18,6 +24,7 @@ import threading
 import time
 from typing import Protocol
 
+from . import ddl
 from .migration import migrate_schema
 from .schema import SchemaLike
 
@@ -28,20 +35,23 @@ BY_MIGRATIONS = "migrations"
 
 
 class Provisioner(Protocol):
-    """Builds the contents of a freshly created, empty tenant schema."""
+    """Creates a new tenant's schema, with everything in it, under a name that is free."""
 
-    def provision(self, tenant: SchemaLike, *, verbosity: int = 0) -> bool | str:
-        """Fill the schema and say how (a short text such as ``"clone"``, or True), or
-        return False to let the next one try."""
+    def provision(self, tenant: SchemaLike, *, verbosity: int = 0) -> str | None:
+        """Create schema ``tenant.schema_name`` (on ``tenant.db_alias``; it does not exist)
+        and return how, in a few words (``"clone"``): that text becomes
+        ``tenant.provisioned_by``. Return None, having created nothing, to decline."""
         ...
 
 
 class MigrationProvisioner:
-    """The default: run every migration of ``TENANTS["default"]["APPS"]``."""
+    """The default: create the schema, then run every migration of its apps
+    (``TENANTS["default"]["APPS"]``)."""
 
-    def provision(self, tenant: SchemaLike, *, verbosity: int = 0) -> bool:
+    def provision(self, tenant: SchemaLike, *, verbosity: int = 0) -> str:
+        ddl.create_schema(tenant.schema_name, using=tenant.db_alias, if_not_exists=False)
         migrate_schema(tenant, verbosity=verbosity)
-        return True
+        return BY_MIGRATIONS
 
 
 _lock = threading.Lock()
@@ -61,22 +71,35 @@ def unregister_provisioner(provisioner: Provisioner) -> None:
             _provisioners.remove(provisioner)
 
 
-def provision_schema(tenant: SchemaLike, *, verbosity: int = 0) -> str:
-    """Build a new tenant's schema with the first provisioner that accepts it; say how.
+def _answer(provisioner: object, answer: object) -> str | None:
+    """``answer`` if it keeps the contract; a clear error naming the culprit if not."""
+    if answer is None or (isinstance(answer, str) and answer):
+        return answer
+    raise TypeError(
+        f"Provisioner {provisioner!r} returned {answer!r}: a provisioner returns a short "
+        "non-empty text saying how it created the schema (e.g. 'clone'), or None when it "
+        "created nothing (see the provisioning contract in pgschemas.core.provisioning)."
+    )
 
-    Returns (and logs) how the schema was built: :data:`BY_MIGRATIONS`, the text the
-    accepting provisioner returned, or that provisioner's class name when it returned True.
+
+def _first_accepting(tenant: SchemaLike, verbosity: int) -> str:
+    for provisioner in list(_provisioners):
+        method = _answer(provisioner, provisioner.provision(tenant, verbosity=verbosity))
+        if method is not None:
+            return method
+    return MigrationProvisioner().provision(tenant, verbosity=verbosity)
+
+
+def provision_schema(tenant: SchemaLike, *, verbosity: int = 0) -> str:
+    """Create and fill ``tenant``'s schema, which must not exist yet; say how.
+
+    Asks each registered provisioner in turn and falls back to :class:`MigrationProvisioner`.
+    Returns (and logs) the accepting provisioner's answer. Call it inside a transaction
+    (``TenantModel`` does): a provisioner that fails part-way may leave its work behind
+    otherwise.
     """
     started = time.perf_counter()
-    method = ""
-    for provisioner in list(_provisioners):
-        answer = provisioner.provision(tenant, verbosity=verbosity)
-        if answer:
-            method = answer if isinstance(answer, str) else type(provisioner).__name__
-            break
-    else:
-        MigrationProvisioner().provision(tenant, verbosity=verbosity)
-        method = BY_MIGRATIONS
+    method = _first_accepting(tenant, verbosity)
     seconds = time.perf_counter() - started
     logger.info(
         "Provisioned schema %r by %s in %.3fs",

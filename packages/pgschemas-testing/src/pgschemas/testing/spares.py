@@ -79,9 +79,8 @@ def ensure_spares(using: str) -> list[str]:
                 if ddl.schema_exists(name, using=using):
                     migrate_schema(spare)  # a kept test database may predate new migrations
                 else:
-                    ddl.create_schema(name, using=using, if_not_exists=False)
                     with _without_reference_warning():
-                        provision_schema(spare)
+                        provision_schema(spare)  # creates the schema
         _ready.add(using)
     return names
 

@@ -14,8 +14,7 @@ the full command, since only it can tell.
 
 from __future__ import annotations
 
-import types
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
@@ -25,44 +24,23 @@ from django.db import connections, transaction
 
 from pgschemas.commands.base import WrappedSchemaOption
 from pgschemas.commands.migrating import (
-    graph_loader,
     lock_schema_in_transaction,
-    pending_schemas,
+    own_transaction,
     schema_lock_outside_transaction,
     set_local_timeouts,
-    targets_for,
 )
 from pgschemas.commands.options import SchemaOptions
 from pgschemas.commands.results import SchemaResult, Status
 from pgschemas.commands.selectors import WILDCARD_ALL
-from pgschemas.commands.states import StateCache, executor_class
 from pgschemas.core.migration import CachedMigrationExecutor
+from pgschemas.core.migration.django_hooks import migrate_command_executor
+from pgschemas.core.migration.planning import graph_loader, pending_schemas, targets_for
+from pgschemas.core.migration.shared_states import StateCache, executor_class
 from pgschemas.core.schema import SchemaLike
 
-
-def _django_handle_with(executor: type[Any]) -> Callable[..., Any]:
-    """Django's ``migrate`` handle, resolving ``MigrationExecutor`` to ``executor``.
-
-    The function is Django's own code object with a copy of its module globals in which
-    ``MigrationExecutor`` is ``executor`` (core's cached executor, or the one sharing
-    rendered project states over a run): nothing global is patched. Falls back to Django's
-    handle unchanged if its shape is not the expected one.
-    """
-    handle = django_migrate.Command.handle
-    inner = handle
-    for cell in handle.__closure__ or ():
-        candidate = cell.cell_contents
-        if isinstance(candidate, types.FunctionType) and candidate.__name__ == "handle":
-            inner = candidate
-    if "MigrationExecutor" not in inner.__code__.co_names:
-        return handle  # type: ignore[no-any-return]
-    namespace = {**inner.__globals__, "MigrationExecutor": executor}
-    return types.FunctionType(
-        inner.__code__, namespace, inner.__name__, inner.__defaults__, inner.__closure__
-    )
-
-
-_django_handle = _django_handle_with(CachedMigrationExecutor)
+#: Django's own ``migrate`` handle: run with :func:`migrate_command_executor` around it,
+#: it builds our executor instead of Django's.
+_django_handle = django_migrate.Command.handle
 
 
 class Command(WrappedSchemaOption, django_migrate.Command):
@@ -79,17 +57,20 @@ class Command(WrappedSchemaOption, django_migrate.Command):
     def _handle(self, *args: Any, **options: Any) -> None:
         database = options["database"]
         if not getattr(connections[database], "pgschemas_aware", False):
-            _django_handle(self, *args, **options)  # not a schema database: plain Django
+            with migrate_command_executor(CachedMigrationExecutor):
+                _django_handle(self, *args, **options)  # not a schema database: plain Django
             return
         options["skip_checks"] = True  # checked once by execute() already
         # Project states rendered once per run (and per worker thread), not per schema.
         self.state_cache = StateCache()
-        handle = _django_handle_with(executor_class(self.state_cache))
+        executor = executor_class(self.state_cache, around_migration=own_transaction)
 
         def task(schema: SchemaLike) -> None:
-            self.migrate_one(schema, *args, handle=handle, **options)
+            self.migrate_one(schema, *args, **options)
 
-        self.run_on_schemas(task, options, what="migrate")
+        # Every schema's run of Django's handle, in every worker thread, builds `executor`.
+        with migrate_command_executor(executor):
+            self.run_on_schemas(task, options, what="migrate")
 
     def partition_up_to_date(
         self, schemas: list[SchemaLike], schema_options: SchemaOptions
@@ -140,13 +121,7 @@ class Command(WrappedSchemaOption, django_migrate.Command):
             several = f" ({len(done)} schemas up to date)" if len(done) > 1 else ""
             self.stdout.write(f"No migrations to apply{several}.")
 
-    def migrate_one(
-        self,
-        schema: SchemaLike,
-        *args: Any,
-        handle: Callable[..., Any] = _django_handle,
-        **options: Any,
-    ) -> None:
+    def migrate_one(self, schema: SchemaLike, *args: Any, **options: Any) -> None:
         """Django's migrate on the active schema: locked, time-limited, all-or-nothing.
 
         The lock is taken inside the schema's transaction and Django's migrate reads the
@@ -157,15 +132,15 @@ class Command(WrappedSchemaOption, django_migrate.Command):
         """
         connection = connections[schema.db_alias]
         if options.get("plan") or options.get("check_unapplied"):
-            handle(self, *args, **options)
+            _django_handle(self, *args, **options)
         elif self._schema_atomic(connection, schema.schema_name, options):
             with transaction.atomic(using=connection.alias):
                 lock_schema_in_transaction(connection, schema.schema_name)
                 set_local_timeouts(connection)
-                handle(self, *args, **options)
+                _django_handle(self, *args, **options)
         else:
             with schema_lock_outside_transaction(connection, schema.schema_name):
-                handle(self, *args, **options)
+                _django_handle(self, *args, **options)
 
     def _schema_atomic(self, connection: Any, schema_name: str, options: dict[str, Any]) -> bool:
         """One transaction for the schema unless disabled or a planned migration is not atomic."""

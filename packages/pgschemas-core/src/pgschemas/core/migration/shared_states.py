@@ -15,36 +15,24 @@ keeps one fully rendered state per (graph, applied migrations[, plan]) and hands
 classes with the state they come from, exactly as Django's own per-operation clones do;
 to keep that sharing within one thread, the cache is also keyed by thread, so every worker
 of the parallel executor renders its own states (once each).
-
-The executor class also gives each atomic migration of a plan that is not one transaction a
-transaction of its own, with the migration timeouts ``SET LOCAL`` (see ``migrating``).
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Hashable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
-from django.db import transaction
+from .executor import CachedMigrationExecutor
 
-from pgschemas.core.migration import CachedMigrationExecutor
-
-from .migrating import set_local_timeouts, wanted_timeouts
+#: ``around_migration(connection, migration)``: the context a migration is applied in.
+AroundMigration = Callable[[Any, Any], AbstractContextManager[None]]
 
 
 @contextmanager
-def _own_transaction(connection: Any, migration: Any) -> Iterator[None]:
-    """Outside the schema's transaction (a plan with a non-atomic migration, or
-    ``PGSCHEMAS_MIGRATION_ATOMIC = False``), each atomic migration runs in a transaction of
-    its own with the migration timeouts ``SET LOCAL``; a non-atomic one runs without them."""
-    if connection.in_atomic_block or not migration.atomic or not wanted_timeouts():
-        yield
-        return
-    with transaction.atomic(using=connection.alias):
-        set_local_timeouts(connection)
-        yield
+def _nothing_around(connection: Any, migration: Any) -> Iterator[None]:
+    yield
 
 
 class StateCache:
@@ -72,8 +60,16 @@ class StateCache:
         return cached if cached is not None else self.put(key, make())
 
 
-def executor_class(cache: StateCache) -> type[CachedMigrationExecutor]:
-    """Core's cached executor, taking its project states from ``cache``."""
+def executor_class(
+    cache: StateCache, around_migration: AroundMigration | None = None
+) -> type[CachedMigrationExecutor]:
+    """Core's cached executor, taking its project states from ``cache``.
+
+    ``around_migration(connection, migration)``, when given, is a context manager each
+    migration is applied or unapplied in (``migrate`` gives atomic migrations of a plan
+    that is not one transaction a transaction of their own there).
+    """
+    around = around_migration or _nothing_around
 
     class SharedStateMigrationExecutor(CachedMigrationExecutor):
         _state_key: tuple[Hashable, ...] | None = None
@@ -93,13 +89,13 @@ def executor_class(cache: StateCache) -> type[CachedMigrationExecutor]:
         def apply_migration(
             self, state: Any, migration: Any, fake: bool = False, fake_initial: bool = False
         ) -> Any:
-            with _own_transaction(self.connection, migration):
+            with around(self.connection, migration):
                 return super().apply_migration(
                     state, migration, fake=fake, fake_initial=fake_initial
                 )
 
         def unapply_migration(self, state: Any, migration: Any, fake: bool = False) -> Any:
-            with _own_transaction(self.connection, migration):
+            with around(self.connection, migration):
                 return super().unapply_migration(state, migration, fake=fake)
 
         def migrate(
