@@ -134,7 +134,6 @@ def test_both_domain_model_paths_are_the_layers_model_with_1x_fields() -> None:
     """The compatibility layer's own model (1.x's field set), built on pgschemas-routing's."""
     from django_pgschemas.models import DomainModel as by_models
     from django_pgschemas.routing.models import DomainModel as by_routing
-
     from pgschemas.routing.models import DomainModel as native
 
     assert by_models is by_routing

@@ -4,7 +4,7 @@
 ``django_pgschemas.routing.models``).
 """
 
-from pgschemas.core.models import TenantModel
 from django_pgschemas.routing.models import DomainModel
+from pgschemas.core.models import TenantModel
 
 __all__ = ["DomainModel", "TenantModel"]

@@ -164,8 +164,6 @@ class Schema(SchemaActivationMixin):
         return self.schema_name
 
 
-
-
 def get_public_schema() -> Schema:
     """The ``public`` schema on the tenant database (a new object each time: its
     ``routing`` can be assigned, so it is never shared)."""

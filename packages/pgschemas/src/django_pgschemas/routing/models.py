@@ -53,7 +53,8 @@ class DomainModel(routing_models.DomainModel):
         except ValidationError as error:
             errors = error.update_error_dict(errors)
         skipped = set(exclude or ())
-        for name, validate in (("domain", routing_models.validate_domain),
+        for name, validate in (
+            ("domain", routing_models.validate_domain),
             ("folder", routing_models.validate_folder),
         ):
             if name in skipped or name in errors or (name == "folder" and not self.folder):
