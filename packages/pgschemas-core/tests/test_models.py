@@ -178,7 +178,6 @@ def test_signals_fire_in_order(make_tenant: Any) -> None:
         for signal, receiver in receivers.items():
             signal.disconnect(receiver)
     assert events == [
-        "needs_sync:signalled:absent",  # the provisioner creates the schema
         "post_sync:signalled:exists",
         "pre_drop:signalled:exists",
     ]
@@ -212,8 +211,19 @@ def test_auto_create_off_creates_no_schema(monkeypatch: Any) -> None:
     from tests.shared_app.models import Tenant
 
     monkeypatch.setattr(Tenant, "auto_create_schema", False)
-    Tenant.objects.create(schema_name="rowonly")
+    told: list[str] = []
+
+    def build_it_yourself(sender: Any, tenant: Any, **kwargs: Any) -> None:
+        told.append(tenant.schema_name)
+
+    signals.dynamic_tenant_needs_sync.connect(build_it_yourself)
+    try:
+        tenant = Tenant.objects.create(schema_name="rowonly")
+        tenant.save()  # not new: nothing more to say
+    finally:
+        signals.dynamic_tenant_needs_sync.disconnect(build_it_yourself)
     assert not ddl.schema_exists("rowonly")
+    assert told == ["rowonly"]  # the project's hook to build the schema (as in 1.x)
 
 
 @pytest.mark.django_db

@@ -85,6 +85,11 @@ class TenantModel(SchemaActivationMixin, models.Model):
             self._refuse_schema_name_change(kwargs.get("using"))
         if not self.auto_create_schema:
             super().save(*args, **kwargs)
+            if is_new and not type(self).auto_create_schema:
+                # The model leaves schemas to the project (django-pgschemas 1.x and
+                # django-tenants send the same): the hook to build it. An instance-level
+                # False means the caller made the schema already (a clone, a spare).
+                signals.dynamic_tenant_needs_sync.send(sender=type(self), tenant=self)
             return
         using = kwargs.get("using") or self.db_alias
         with transaction.atomic(using=using):
@@ -112,7 +117,6 @@ class TenantModel(SchemaActivationMixin, models.Model):
             ddl.create_schema(self.schema_name, using=self.db_alias, if_not_exists=False)
             return
         with transaction.atomic(using=self.db_alias):
-            signals.dynamic_tenant_needs_sync.send(sender=type(self), tenant=self)
             self.provisioned_by = provision_schema(self, verbosity=verbosity)
             signals.dynamic_tenant_post_sync.send(
                 sender=type(self), tenant=self, provisioned_by=self.provisioned_by

@@ -3,8 +3,9 @@
 Arguments (besides ``sender``):
 
 - ``schema_activated``: ``schema`` - the schema (or tenant) just made active.
-- ``dynamic_tenant_needs_sync``: ``tenant`` - a new tenant whose schema is about to be
-  provisioned (created by migrations, a clone or a spare clone; it does not exist yet).
+- ``dynamic_tenant_needs_sync``: ``tenant`` - a new tenant of a model with
+  ``auto_create_schema = False`` was saved: its schema is the project's to build (as in
+  django-pgschemas 1.x and django-tenants). Not sent when pgschemas provisions the schema.
 - ``dynamic_tenant_post_sync``: ``tenant``, ``provisioned_by`` (``"migrations"``,
   ``"clone"``, ``"spare clone"``, ...) - the tenant's schema is provisioned.
 - ``dynamic_tenant_pre_drop``: ``tenant`` - the tenant's schema is about to be dropped.
