@@ -169,6 +169,10 @@ def _run_logged(command: list[str], log: Path, cwd: Path) -> None:
         )
 
 
+#: Wait for another apt/dpkg run (e.g. an unattended upgrade) instead of failing at once.
+_APT_WAIT = ("-o", "DPkg::Lock::Timeout=300")
+
+
 def install_build_packages() -> None:
     """``apt-get update`` once, then the Debian packages the build needs (root only)."""
     missing = [
@@ -188,9 +192,9 @@ def install_build_packages() -> None:
         )
     _say(f"apt-get install {' '.join(missing)}")
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    subprocess.run(["apt-get", "update", "-qq"], check=True, env=env, stdin=subprocess.DEVNULL)
+    subprocess.run(["apt-get", *_APT_WAIT, "update", "-qq"], check=True, env=env, stdin=subprocess.DEVNULL)
     subprocess.run(
-        ["apt-get", "install", "-y", "-qq", *missing],
+        ["apt-get", *_APT_WAIT, "install", "-y", "-qq", *missing],
         check=True,
         env=env,
         stdin=subprocess.DEVNULL,
