@@ -96,7 +96,7 @@ def test_one_domain_spelled_two_ways_in_two_static_tenants() -> None:
     tenants["blog"]["DOMAINS"] = ["Acme.test."]
     tenants["www"]["DOMAINS"] = ["acme.test", "other.test/x"]
     assert found("pgschemas.E015", TENANTS=tenants) == [
-        "Domain 'acme.test' is listed in DOMAINS of both 'blog' and 'www'."
+        "Domain 'Acme.test.' is listed in DOMAINS of both 'www' and 'blog'."
     ]
 
 
