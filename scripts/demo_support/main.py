@@ -84,7 +84,7 @@ def print_banner(report: Any, port: int, elapsed: float) -> None:
         "",
     ]
     for key, entry in config.static.items():
-        for domain in entry.domains:
+        for domain in entry.option("DOMAINS", ()):
             lines.append(f"  static   {key:<10} http://{domain}:{port}/")
     if report.routable:
         for spec in report.tenants:

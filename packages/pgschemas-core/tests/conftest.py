@@ -46,3 +46,31 @@ def committed_tenants(transactional_db: Any) -> Iterator[Callable[..., Any]]:
     yield make
     for tenant in created:
         tenant.delete(force_drop=True)
+
+
+@pytest.fixture
+def reference_key() -> Iterator[str]:
+    """A key of ``default`` naming a schema, declared for the test only: what
+    pgschemas-clone's ``CLONE_REFERENCE`` is to core, without needing pgschemas-clone."""
+    from pgschemas.core.settings_registry import (
+        DEFAULT,
+        TenantKey,
+        optional_str,
+        register_key,
+        unregister_key,
+    )
+
+    name = "TEST_REFERENCE"
+    register_key(
+        TenantKey(
+            name,
+            "pgschemas-core-tests",
+            frozenset({DEFAULT}),
+            None,
+            lambda value, entry_key: optional_str(value, entry_key, name=name),
+            check_id="pgschemas.E006",
+            names_schema=True,
+        )
+    )
+    yield name
+    unregister_key(name)

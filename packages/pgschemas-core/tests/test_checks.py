@@ -9,6 +9,7 @@ from django.test import override_settings
 
 from pgschemas.core.checks import check_tenants
 from pgschemas.core.config import get_config
+from pgschemas.core.routers import TenantAppsRouter
 
 
 def tenants(**changes: Any) -> dict[str, Any]:
@@ -42,13 +43,12 @@ def test_public_is_required() -> None:
     assert only(ids(TENANTS=tenants(public=None)), "pgschemas.E002")
 
 
-@pytest.mark.parametrize(
-    "key", ["DOMAINS", "FALLBACK_DOMAINS", "HEADER", "SESSION_KEY", "URLCONF", "WS_URLCONF"]
-)
-def test_public_cannot_be_routed(key: str) -> None:
-    public = {**settings.TENANTS["public"], key: "x"}
-    messages = only(ids(TENANTS=tenants(public=public)), "pgschemas.E003")
-    assert messages and key in messages[0]
+def test_public_cannot_be_routed() -> None:
+    # Core's URLCONF here; the keys of routing and channels in their own suites.
+    public = {**settings.TENANTS["public"], "URLCONF": "x"}
+    assert only(ids(TENANTS=tenants(public=public)), "pgschemas.E003") == [
+        "TENANTS[\"public\"] cannot be routed, but it sets URLCONF='x'."
+    ]
 
 
 def test_tenant_model_in_public_or_default_not_both() -> None:
@@ -71,11 +71,20 @@ def test_static_keys_must_be_schema_names(key: str) -> None:
     assert messages and repr(key) in messages[0]
 
 
-def test_clone_reference_must_be_valid_and_unique() -> None:
-    bad = {**settings.TENANTS["default"], "CLONE_REFERENCE": "Sample"}
-    assert only(ids(TENANTS=tenants(default=bad)), "pgschemas.E006")
-    clash = {**settings.TENANTS["default"], "CLONE_REFERENCE": "blog"}
-    assert only(ids(TENANTS=tenants(default=clash)), "pgschemas.E007")
+def test_a_schema_naming_key_must_be_valid_and_unique(reference_key: str) -> None:
+    """What core checks of pgschemas-clone's CLONE_REFERENCE, with a key of the test's."""
+    bad = {**settings.TENANTS["default"], reference_key: "Sample"}
+    assert only(ids(TENANTS=tenants(default=bad)), "pgschemas.E006") == [
+        f'TENANTS["default"]["{reference_key}"]=\'Sample\': use lowercase only (PostgreSQL '
+        "folds unquoted names): try 'sample'."
+    ]
+    clash = {**settings.TENANTS["default"], reference_key: "blog"}
+    assert only(ids(TENANTS=tenants(default=clash)), "pgschemas.E007") == [
+        f"{reference_key}='blog' clashes with the static tenant of the same name."
+    ]
+    assert only(
+        ids(TENANTS=tenants(default=clash), PGSCHEMAS_EXTRA_SEARCH_PATHS=["blog"]), "pgschemas.E012"
+    )
 
 
 def test_every_tenant_needs_apps() -> None:
@@ -122,12 +131,38 @@ def test_tenant_model_app_only_in_public() -> None:
 
 @pytest.mark.django_db
 def test_extra_search_paths_never_name_tenants(make_tenant: Any) -> None:
+    from pgschemas.core.checks import check_extra_paths_against_dynamic
+
     assert only(ids(PGSCHEMAS_EXTRA_SEARCH_PATHS=["blog"]), "pgschemas.E012")
     make_tenant("dyn_clash")
-    assert only(ids(PGSCHEMAS_EXTRA_SEARCH_PATHS=["dyn_clash"]), "pgschemas.E012") == [
-        "PGSCHEMAS_EXTRA_SEARCH_PATHS names 'dyn_clash', which is a dynamic tenant."
+    with override_settings(PGSCHEMAS_EXTRA_SEARCH_PATHS=["dyn_clash", "extensions"]):
+        # The comparison with dynamic tenants queries the database: a `database` check.
+        assert check_tenants() == []
+        assert check_extra_paths_against_dynamic() == []  # not asked for the database
+        found = check_extra_paths_against_dynamic(databases=["default"])
+    assert [(m.id, m.msg) for m in found] == [
+        (
+            "pgschemas.E012",
+            "PGSCHEMAS_EXTRA_SEARCH_PATHS names 'dyn_clash', which is a dynamic tenant.",
+        )
     ]
     assert ids(PGSCHEMAS_EXTRA_SEARCH_PATHS=["extensions"]) == []
+
+
+def test_checks_that_query_the_database_are_tagged_database() -> None:
+    from django.core.checks import registry
+
+    from pgschemas.core.checks import (
+        check_citus,
+        check_dynamic_tenant_names,
+        check_extra_paths_against_dynamic,
+    )
+
+    database_checks = registry.registry.get_checks(include_deployment_checks=False)
+    for check in (check_citus, check_dynamic_tenant_names, check_extra_paths_against_dynamic):
+        assert check in database_checks
+        assert "database" in check.tags and "pgschemas" in check.tags
+    assert "database" not in check_tenants.tags  # type: ignore[attr-defined]
 
 
 def test_dynamic_tenants_need_a_model_and_a_default() -> None:
@@ -142,7 +177,35 @@ def test_backend_and_router_are_required() -> None:
     databases["default"]["ENGINE"] = "django.db.backends.postgresql"
     assert only(ids(DATABASES=databases), "pgschemas.E017")
     assert only(ids(DATABASE_ROUTERS=[]), "pgschemas.E018")
+    assert only(ids(DATABASE_ROUTERS=["tests.test_checks.NotOurRouter"]), "pgschemas.E018")
     assert only(ids(PGSCHEMAS_TENANT_DB_ALIAS="tenants"), "pgschemas.E016")
+
+
+class NotOurRouter:
+    pass
+
+
+class OurRouterSubclass(TenantAppsRouter):
+    pass
+
+
+def test_the_router_is_recognised_as_a_class_not_a_string() -> None:
+    """A subclass by dotted path, or an instance, is accepted (E018 compares classes)."""
+    assert (
+        only(ids(DATABASE_ROUTERS=["tests.test_checks.OurRouterSubclass"]), "pgschemas.E018") == []
+    )
+    assert only(ids(DATABASE_ROUTERS=[OurRouterSubclass()]), "pgschemas.E018") == []
+
+
+@pytest.mark.filterwarnings("ignore:Overriding setting DATABASES")
+def test_the_backend_is_recognised_by_its_wrapper_class() -> None:
+    """E017 loads ENGINE's DatabaseWrapper and compares classes: a module re-exporting
+    pgschemas' wrapper passes, whatever its path; an unloadable engine does not."""
+    databases = copy.deepcopy(settings.DATABASES)
+    databases["default"]["ENGINE"] = "tests.reexported_backend"
+    assert only(ids(DATABASES=databases), "pgschemas.E017") == []
+    databases["default"]["ENGINE"] = "no.such.backend"
+    assert only(ids(DATABASES=databases), "pgschemas.E017")
 
 
 def test_apps_not_installed_warn() -> None:
@@ -192,16 +255,3 @@ def test_checks_run_through_manage_py_check() -> None:
         pytest.raises(SystemCheckError, match=r"pgschemas\.E002"),
     ):
         call_command("check")
-
-
-def test_one_domain_spelled_two_ways_in_two_static_tenants() -> None:
-    """E015 compares domains as routing does (case, trailing dot)."""
-    found = ids(
-        TENANTS=tenants(
-            blog={"APPS": ["tests.blog_app"], "DOMAINS": ["Acme.test."]},
-            www={"APPS": ["tests.blog_app"], "DOMAINS": ["acme.test", "other.test/x"]},
-        )
-    )
-    assert only(found, "pgschemas.E015") == [
-        "Domain 'acme.test' is listed in DOMAINS of both 'blog' and 'www'."
-    ]

@@ -41,10 +41,12 @@ def test_in_place_removal_of_dynamic_tenants_is_seen(tenants: dict[str, Any]) ->
     assert get_config().default is None
 
 
-def test_in_place_edit_of_a_nested_value_is_seen(tenants: dict[str, Any]) -> None:
+def test_in_place_edit_of_a_nested_value_is_seen(
+    tenants: dict[str, Any], reference_key: str
+) -> None:
     assert get_config().clone_reference is None
 
-    tenants["default"]["CLONE_REFERENCE"] = "sample"
+    tenants["default"][reference_key] = "sample"
 
     assert get_config().clone_reference == "sample"
 

@@ -14,15 +14,17 @@ from django.core.exceptions import ImproperlyConfigured
 
 from pgschemas.core.config import get_config
 
+from .tenant_keys import WS_URLCONF
+
 
 def ws_urlconf_for(schema_name: str, *, is_dynamic: bool) -> str | None:
     """The dotted path of the websocket urlconf serving a tenant, or None when none does."""
     config = get_config()
     if not is_dynamic:
         entry = config.static.get(schema_name)
-        if entry is not None and entry.ws_urlconf:
-            return entry.ws_urlconf
-    return config.default.ws_urlconf if config.default is not None else None
+        if entry is not None and entry.value(WS_URLCONF):
+            return entry.value(WS_URLCONF)
+    return config.default.value(WS_URLCONF) if config.default is not None else None
 
 
 def load_patterns(ws_urlconf: str) -> list[Any]:

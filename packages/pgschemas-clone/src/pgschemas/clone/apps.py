@@ -15,7 +15,7 @@ class PgschemasCloneConfig(AppConfig):
         from pgschemas.core.provisioning import register_provisioner
         from pgschemas.core.validation import register_reserved_prefix
 
-        from . import checks  # noqa: F401  (registers the system check)
+        from . import checks, tenant_keys  # noqa: F401  (register the check and our keys)
         from .provisioning import provisioner
         from .rebuild import BUILD_PREFIX
         from .spares import SPARE_PREFIX

@@ -33,7 +33,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import psycopg
-from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError, connections, transaction
 from psycopg import sql
 
@@ -44,6 +43,7 @@ from .clone import clone_schema
 from .fingerprint import schema_digest
 from .plan import CloneError, _qualified_reference
 from .reference import lock_reference, reference_status
+from .tenant_keys import CLONE_SPARES
 
 logger = logging.getLogger("pgschemas.clone")
 
@@ -119,13 +119,7 @@ def configured_spares() -> int:
     config = get_config()
     if config.default is None:
         return 0
-    value = config.default.raw.get(SETTING, 0)
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ImproperlyConfigured(
-            f'TENANTS["default"]["{SETTING}"]={value!r}: expected a whole number >= 0 '
-            "(how many spare clones of the reference to keep ready), e.g. 5."
-        )
-    return value
+    return config.default.value(CLONE_SPARES)
 
 
 @contextmanager

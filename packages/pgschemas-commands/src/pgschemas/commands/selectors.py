@@ -130,7 +130,9 @@ class Catalog:
         self.domains: list[tuple[str, str, str]] = []
         if self.scope.static:
             for key, entry in config.static.items():
-                for domain in (*entry.domains, *entry.fallback_domains):
+                # pgschemas-routing's keys, read by name: commands does not need routing.
+                routed = (*entry.option("DOMAINS", ()), *entry.option("FALLBACK_DOMAINS", ()))
+                for domain in routed:
                     host, folder = split_domain_folder(domain)
                     self.domains.append((host, folder, key))
         self.domains.extend(self._load_domain_rows())

@@ -8,24 +8,23 @@ make :func:`pgschemas.core.config.get_config` refuse to parse it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from difflib import get_close_matches
+from importlib import import_module
 from typing import Any
 
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, Warning, register
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.module_loading import import_string
 
+from . import settings_registry
 from .config import DEFAULT_KEY, PUBLIC_KEY
-from .domains import split_domain_folder
 from .validation import InvalidSchemaName, check_schema_name
 
-ROUTING_KEYS = ("DOMAINS", "FALLBACK_DOMAINS", "HEADER", "SESSION_KEY", "URLCONF", "WS_URLCONF")
 BACKEND = "pgschemas.core.postgresql"
-BACKEND_ALIASES = (BACKEND, "django_pgschemas.postgresql", "django_pgschemas.postgresql_backend")
 ROUTER = "pgschemas.core.routers.TenantAppsRouter"
-ROUTER_ALIASES = (
-    ROUTER,
-    "django_pgschemas.routers.TenantAppsRouter",
-    "django_pgschemas.routers.SyncRouter",
-)
+#: Every check of the family carries this tag too: ``manage.py check --tag pgschemas``.
+TAG = "pgschemas"
 CONTENTTYPES = "django.contrib.contenttypes"
 AUTH = "django.contrib.auth"
 SESSIONS = "django.contrib.sessions"
@@ -101,6 +100,7 @@ def check_tenants(app_configs: Iterable[Any] | None = None, **kwargs: Any) -> li
     if errors:
         return errors
     errors += _check_public(tenants)
+    errors += _check_keys(tenants)
     errors += _check_models(tenants)
     errors += _check_names(tenants)
     errors += _check_apps(tenants)
@@ -114,15 +114,74 @@ def _check_public(tenants: Mapping[str, Any]) -> list[CheckMessage]:
         return [
             _err(2, 'TENANTS has no "public" entry.', 'Add TENANTS["public"] = {"APPS": [...]}.')
         ]
-    public = tenants[PUBLIC_KEY]
-    return [
-        _err(
-            3,
-            f'TENANTS["public"] cannot be routed, but it sets {key}={public[key]!r}.',
-            f'Remove {key} from TENANTS["public"]; route a static tenant instead.',
+    return []
+
+
+def _check_keys(tenants: Mapping[str, Any]) -> list[CheckMessage]:
+    """Every key of every entry is declared by an installed package, sits in an entry it
+    belongs to, and has a value its package's parser accepts."""
+    errors: list[CheckMessage] = []
+    for entry_key, entry in tenants.items():
+        where = settings_registry.where_of(entry_key)
+        for name, value in entry.items():
+            declared = settings_registry.find_key(name)
+            if declared is None:
+                errors.append(_unknown_key(entry_key, name))
+            elif where not in declared.entries:
+                errors.append(_misplaced_key(declared, entry_key, value))
+            else:
+                try:
+                    declared.read(entry_key, entry)
+                except ImproperlyConfigured as exc:
+                    errors.append(Error(str(exc), hint=declared.hint, id=declared.check_id))
+    return errors
+
+
+def _unknown_key(entry_key: str, name: str) -> CheckMessage:
+    owner = settings_registry.KNOWN_OWNERS.get(name)
+    if owner is not None:
+        hint = f"{name} is read by {owner}, which is not installed: install {owner}."
+    else:
+        settings_registry.load_all()
+        listing = "; ".join(
+            f"{package}: {', '.join(names)}"
+            for package, names in settings_registry.keys_by_package().items()
         )
-        for key in ROUTING_KEYS
-        if key in public
+        close = get_close_matches(name, settings_registry.declared_keys(), n=1)
+        hint = (f"Did you mean {close[0]!r}? " if close else "") + f"Keys by package: {listing}."
+    return Error(
+        f"TENANTS[{entry_key!r}] sets {name!r}, which no installed pgschemas package reads.",
+        hint=hint,
+        id=settings_registry.UNKNOWN_KEY_ID,
+    )
+
+
+def _misplaced_key(
+    declared: settings_registry.TenantKey[Any], entry_key: str, value: Any
+) -> CheckMessage:
+    where = settings_registry.where_of(entry_key)
+    refusal = declared.refusals.get(where)
+    fields = {"key": declared.name, "value": repr(value), "entry": repr(entry_key)}
+    if refusal is not None:
+        hint = refusal.hint.format(**fields) if refusal.hint else None
+        return Error(refusal.message.format(**fields), hint=hint, id=refusal.id)
+    allowed = ", ".join(sorted(declared.entries))
+    return Error(
+        f"TENANTS[{entry_key!r}] sets {declared.name}={value!r}, but {declared.name} "
+        f"({declared.package}) only applies to these entries: {allowed}.",
+        hint=f"Remove {declared.name} from TENANTS[{entry_key!r}].",
+        id=settings_registry.MISPLACED_KEY_ID,
+    )
+
+
+def _reference_names(tenants: Mapping[str, Any]) -> list[tuple[str, Any]]:
+    """``(key, value)`` of each set key of ``default`` that names a schema (the clone
+    reference, when pgschemas-clone is installed)."""
+    default = tenants.get(DEFAULT_KEY) or {}
+    return [
+        (declared.name, default[declared.name])
+        for declared in settings_registry.schema_name_keys(default)
+        if default[declared.name] is not None
     ]
 
 
@@ -165,16 +224,6 @@ def _check_models(tenants: Mapping[str, Any]) -> list[CheckMessage]:
                 'Set TENANTS["default"]["URLCONF"] to the urlconf of your dynamic tenants.',
             )
         )
-    if default is not None:
-        for key in ("DOMAINS", "FALLBACK_DOMAINS"):
-            if key in default:
-                errors.append(
-                    _err(
-                        14,
-                        f'TENANTS["default"] cannot set {key}; dynamic tenants get their '
-                        "domains from the domain model.",
-                    )
-                )
     return errors
 
 
@@ -186,39 +235,22 @@ def _check_names(tenants: Mapping[str, Any]) -> list[CheckMessage]:
             check_schema_name(key)
         except InvalidSchemaName as exc:
             errors.append(_err(6, f"TENANTS key {key!r} is not a valid schema name: {exc.rule}."))
-    reference = (tenants.get(DEFAULT_KEY) or {}).get("CLONE_REFERENCE")
-    if reference is not None:
+    for name, reference in _reference_names(tenants):
+        if not isinstance(reference, str):
+            continue  # its package's parser refuses it (reported by _check_keys)
         try:
             check_schema_name(reference)
         except InvalidSchemaName as exc:
-            errors.append(
-                _err(6, f'TENANTS["default"]["CLONE_REFERENCE"]={reference!r}: {exc.rule}.')
-            )
+            errors.append(_err(6, f'TENANTS["default"]["{name}"]={reference!r}: {exc.rule}.'))
         else:
             if reference in static_keys:
                 errors.append(
                     _err(
                         7,
-                        f"CLONE_REFERENCE={reference!r} clashes with the static tenant of "
-                        "the same name.",
+                        f"{name}={reference!r} clashes with the static tenant of the same name.",
                         "Pick a name no static tenant uses.",
                     )
                 )
-    # Compared as routing compares them: "Acme.test." and "acme.test" are one domain.
-    seen: dict[object, str] = {}
-    for key in static_keys:
-        for domain in tenants[key].get("DOMAINS", []) or []:
-            same = split_domain_folder(domain) if isinstance(domain, str) else domain
-            if same in seen:
-                errors.append(
-                    _err(
-                        15,
-                        f"Domain {domain!r} is listed in DOMAINS of both {seen[same]!r} "
-                        f"and {key!r}.",
-                        "A domain can route to one static tenant only.",
-                    )
-                )
-            seen[same] = key
     return errors
 
 
@@ -302,10 +334,9 @@ def _check_search_paths(tenants: Mapping[str, Any]) -> list[CheckMessage]:
                 f"PGSCHEMAS_EXTRA_SEARCH_PATHS must be a list of schema names, got {extra!r}.",
             )
         ]
-    reference = (tenants.get(DEFAULT_KEY) or {}).get("CLONE_REFERENCE")
-    tenant_schemas = {key for key in tenants if key != DEFAULT_KEY} | (
-        {reference} if reference else set()
-    )
+    tenant_schemas = {key for key in tenants if key != DEFAULT_KEY} | {
+        value for _name, value in _reference_names(tenants) if isinstance(value, str)
+    }
     errors: list[CheckMessage] = []
     for name in extra:
         if name in tenant_schemas:
@@ -316,13 +347,28 @@ def _check_search_paths(tenants: Mapping[str, Any]) -> list[CheckMessage]:
                     "Extra search paths are for shared schemas such as extensions only.",
                 )
             )
-    errors += _check_extra_paths_against_dynamic([str(name) for name in extra])
     return errors
 
 
-def _check_extra_paths_against_dynamic(extra: list[str]) -> list[CheckMessage]:
-    if not extra:
+def check_extra_paths_against_dynamic(
+    app_configs: Iterable[Any] | None = None, **kwargs: Any
+) -> list[CheckMessage]:
+    """``PGSCHEMAS_EXTRA_SEARCH_PATHS`` naming an existing dynamic tenant (E012).
+
+    Tagged ``database``, like :func:`check_dynamic_tenant_names`: it queries the tenant
+    model, so it runs only for commands that ask for the tenant database.
+    """
+    if getattr(settings, "PGSCHEMAS_TENANT_DB_ALIAS", "default") not in (
+        kwargs.get("databases") or ()
+    ):
         return []
+    extra = getattr(settings, "PGSCHEMAS_EXTRA_SEARCH_PATHS", [])
+    if isinstance(extra, str) or not isinstance(extra, list | tuple) or not extra:
+        return []  # check_tenants reports a malformed value
+    return _not_silenced_by_alias(_extra_paths_clashes([str(name) for name in extra]))
+
+
+def _extra_paths_clashes(extra: list[str]) -> list[CheckMessage]:
     from django.db import DatabaseError
 
     from .utils import get_tenant_model
@@ -369,10 +415,9 @@ def _dynamic_name_clashes(tenants: Mapping[str, Any]) -> list[CheckMessage]:
 
     from .utils import get_tenant_model
 
-    reference = (tenants.get(DEFAULT_KEY) or {}).get("CLONE_REFERENCE")
-    reserved = {key for key in tenants if key != DEFAULT_KEY} | (
-        {reference} if reference else set()
-    )
+    reserved = {key for key in tenants if key != DEFAULT_KEY} | {
+        value for _name, value in _reference_names(tenants) if isinstance(value, str)
+    }
     try:
         model = get_tenant_model()
         if model is None:
@@ -407,7 +452,7 @@ def _check_database() -> list[CheckMessage]:
         ]
     errors: list[CheckMessage] = []
     engine = databases[alias].get("ENGINE")
-    if engine not in BACKEND_ALIASES:
+    if not _is_our_backend(engine):
         errors.append(
             _err(
                 17,
@@ -415,11 +460,7 @@ def _check_database() -> list[CheckMessage]:
                 f"Set ENGINE to {BACKEND!r} (and PGSCHEMAS_ORIGINAL_BACKEND to wrap another).",
             )
         )
-    routers = [
-        r if isinstance(r, str) else f"{type(r).__module__}.{type(r).__name__}"
-        for r in getattr(settings, "DATABASE_ROUTERS", [])
-    ]
-    if not any(router in ROUTER_ALIASES for router in routers):
+    if not any(_is_our_router(router) for router in getattr(settings, "DATABASE_ROUTERS", [])):
         errors.append(
             _err(
                 18,
@@ -430,10 +471,39 @@ def _check_database() -> list[CheckMessage]:
     return errors
 
 
-register(check_tenants, Tags.compatibility)
-register(check_dynamic_tenant_names, Tags.database)
+def _is_our_backend(engine: Any) -> bool:
+    """``ENGINE`` loads pgschemas' wrapper (or a subclass), under whatever module path:
+    the class is compared, not the string, so aliases need no list here."""
+    from .postgresql.base import DatabaseWrapper
+
+    if not isinstance(engine, str):
+        return False
+    try:
+        wrapper = getattr(import_module(f"{engine}.base"), "DatabaseWrapper", None)
+    except ImportError:
+        return False  # Django reports an engine it cannot load
+    return isinstance(wrapper, type) and issubclass(wrapper, DatabaseWrapper)
+
+
+def _is_our_router(router: Any) -> bool:
+    """A ``DATABASE_ROUTERS`` entry (dotted path or instance) is ``TenantAppsRouter`` or a
+    subclass of it."""
+    from .routers import TenantAppsRouter
+
+    if isinstance(router, str):
+        try:
+            router = import_string(router)
+        except ImportError:
+            return False  # Django reports a router it cannot import
+    cls = router if isinstance(router, type) else type(router)
+    return issubclass(cls, TenantAppsRouter)
+
+
+register(check_tenants, Tags.compatibility, TAG)
+register(check_dynamic_tenant_names, Tags.database, TAG)
+register(check_extra_paths_against_dynamic, Tags.database, TAG)
 
 # Citus (docs/citus.md): needs the database, so it runs with `check --database` and `migrate`.
 from .citus import check_citus  # noqa: E402
 
-register(check_citus, Tags.database)
+register(check_citus, Tags.database, TAG)

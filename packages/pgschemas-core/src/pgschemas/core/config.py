@@ -12,11 +12,19 @@ import copy
 from collections.abc import Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
+
+from . import settings_registry
+
+T = TypeVar("T")
+
+#: The keys of a ``TENANTS`` entry core itself reads (every other key belongs to a package
+#: that declares it in :mod:`.settings_registry`).
+_CORE_KEYS = frozenset({"APPS", "URLCONF", "TENANT_MODEL", "DOMAIN_MODEL"})
 
 #: Keys of ``TENANTS`` that are not static tenants.
 PUBLIC_KEY = "public"
@@ -42,19 +50,58 @@ def _strings(value: Any) -> tuple[str, ...]:
 
 
 @dataclass(frozen=True)
+class _Refused:
+    """A declared key whose value its parser refused: raised again where it is read."""
+
+    error: ImproperlyConfigured
+
+
+_ABSENT: Any = object()
+
+
+def _parse_declared(key: str, value: Mapping[str, Any]) -> dict[str, Any]:
+    """Parsed values of the declared keys present in one entry (core's own excluded).
+
+    A refused value is kept as :class:`_Refused`: only the package reading that key (and
+    the checks) see the error, as before the keys moved to their packages.
+    """
+    parsed: dict[str, Any] = {}
+    for name in value:
+        if name in _CORE_KEYS:
+            continue
+        declared = settings_registry.find_key(name) if _discovery_allowed() else None
+        if declared is None:
+            declared = settings_registry.declared_keys().get(name)
+        if declared is None:
+            continue
+        try:
+            parsed[name] = declared.read(key, value)
+        except ImproperlyConfigured as exc:
+            parsed[name] = _Refused(exc)
+    return parsed
+
+
+def _discovery_allowed() -> bool:
+    """Loading a package's declarations imports it: only once apps are ready."""
+    from django.apps import apps
+
+    return bool(apps.ready)
+
+
+@dataclass(frozen=True)
 class TenantConfig:
-    """One entry of ``TENANTS``: ``public``, a static tenant key, or ``default``."""
+    """One entry of ``TENANTS``: ``public``, a static tenant key, or ``default``.
+
+    Core's own keys are attributes; a key another package declares is read with
+    :meth:`value` (typed, with the package's :class:`~.settings_registry.TenantKey`) or
+    :meth:`option` (by name, for a package reading a key of one it does not depend on).
+    """
 
     key: str
     apps: tuple[str, ...] = ()
     urlconf: str | None = None
-    ws_urlconf: str | None = None
-    domains: tuple[str, ...] = ()
-    fallback_domains: tuple[str, ...] = ()
-    header: str | None = None
-    session_key: str | None = None
-    clone_reference: str | None = None
     raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    options: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def from_setting(cls, key: str, value: Mapping[str, Any]) -> TenantConfig:
@@ -62,14 +109,34 @@ class TenantConfig:
             key=key,
             apps=_strings(value.get("APPS")),
             urlconf=value.get("URLCONF"),
-            ws_urlconf=value.get("WS_URLCONF"),
-            domains=_strings(value.get("DOMAINS")),
-            fallback_domains=_strings(value.get("FALLBACK_DOMAINS")),
-            header=value.get("HEADER"),
-            session_key=value.get("SESSION_KEY"),
-            clone_reference=value.get("CLONE_REFERENCE"),
             raw=dict(value),
+            options=_parse_declared(key, value),
         )
+
+    @property
+    def where(self) -> settings_registry.Where:
+        return settings_registry.where_of(self.key)
+
+    def value(self, key: settings_registry.TenantKey[T]) -> T:
+        """The parsed value of a declared key (its default when the entry does not set it).
+
+        Raises ``ImproperlyConfigured`` naming the value when the key's parser refused it.
+        """
+        found = self.options.get(key.name, _ABSENT)
+        if found is _ABSENT:
+            # Declared after this entry was parsed, or the entry does not set it.
+            return key.read(self.key, self.raw)
+        if isinstance(found, _Refused):
+            raise found.error
+        return found  # type: ignore[no-any-return]
+
+    def option(self, name: str, default: Any = None) -> Any:
+        """The parsed value of the key ``name``; ``default`` when no installed package
+        declares it or the entry does not set it."""
+        declared = settings_registry.find_key(name)
+        if declared is None or name not in self.raw:
+            return default
+        return self.value(declared)
 
 
 @dataclass(frozen=True)
@@ -83,10 +150,14 @@ class TenancyConfig:
     domain_model: str | None
     extra_search_paths: tuple[str, ...]
     tenant_db_alias: str
+    #: The schema named by a ``names_schema`` key of ``default`` (pgschemas-clone's
+    #: ``CLONE_REFERENCE``), None when no installed package declares one or it is unset.
+    reference_schema: str | None = None
 
     @property
     def clone_reference(self) -> str | None:
-        return self.default.clone_reference if self.default else None
+        """:attr:`reference_schema` by the name every caller has used so far."""
+        return self.reference_schema
 
     @property
     def static_keys(self) -> tuple[str, ...]:
@@ -134,6 +205,7 @@ def parse_tenants(
         if key not in (PUBLIC_KEY, DEFAULT_KEY)
     }
     default = TenantConfig.from_setting(DEFAULT_KEY, default_raw) if default_raw else None
+    reference = _reference_schema(default)
     tenant_model = public_raw.get("TENANT_MODEL") or (default_raw or {}).get("TENANT_MODEL")
     domain_model = public_raw.get("DOMAIN_MODEL") or (default_raw or {}).get("DOMAIN_MODEL")
     return TenancyConfig(
@@ -144,7 +216,19 @@ def parse_tenants(
         domain_model=domain_model,
         extra_search_paths=_strings(extra_search_paths),
         tenant_db_alias=tenant_db_alias,
+        reference_schema=reference,
     )
+
+
+def _reference_schema(default: TenantConfig | None) -> str | None:
+    if default is None:
+        return None
+    for declared in settings_registry.declared_keys().values():
+        if declared.names_schema and declared.name in default.options:
+            value = default.options[declared.name]
+            if isinstance(value, str) and value:
+                return value
+    return None
 
 
 @dataclass(frozen=True)
@@ -153,6 +237,9 @@ class _Parsed:
 
     sources: tuple[Any, Any, Any]
     config: TenancyConfig
+    #: False when parsed before apps were ready: packages' key declarations could not be
+    #: loaded then, so it is parsed again once they can.
+    complete: bool = True
 
 
 _parsed: _Parsed | None = None
@@ -215,12 +302,17 @@ def get_config() -> TenancyConfig:
         return pinned[1]
     sources = _setting_sources()
     parsed = _parsed
-    if parsed is not None and parsed.sources == sources:
+    if (
+        parsed is not None
+        and parsed.sources == sources
+        and (parsed.complete or not _discovery_allowed())
+    ):
         return parsed.config
+    complete = _discovery_allowed()
     config = parse_tenants(sources[0], extra_search_paths=sources[1], tenant_db_alias=sources[2])
     if parsed is not None:
         _clear_derived_caches()
-    _parsed = _Parsed(copy.deepcopy(sources), config)
+    _parsed = _Parsed(copy.deepcopy(sources), config, complete)
     _generation += 1
     return config
 
@@ -262,4 +354,57 @@ def _reset_config(*, setting: str, **kwargs: Any) -> None:
         _clear_derived_caches()
 
 
+def _key_declared() -> None:
+    """A package declared a ``TENANTS`` key: parse again to include its value."""
+    global _parsed, _generation
+    _parsed = None
+    _generation += 1
+
+
 setting_changed.connect(_reset_config)
+settings_registry.on_register(_key_declared)
+
+
+def _passthrough(value: Any, entry_key: str) -> Any:
+    return value
+
+
+def _apps_value(value: Any, entry_key: str) -> tuple[str, ...]:
+    return _strings(value)
+
+
+#: Core's own keys, declared like any package's so the unknown-key check and its listing
+#: know them; core reads them as :class:`TenantConfig` attributes.
+CORE_KEYS: tuple[settings_registry.TenantKey[Any], ...] = tuple(
+    settings_registry.register_key(key)
+    for key in (
+        settings_registry.TenantKey[tuple[str, ...]](
+            "APPS",
+            "pgschemas-core",
+            settings_registry.EVERYWHERE,
+            (),
+            _apps_value,
+            check_id="pgschemas.E008",
+        ),
+        settings_registry.TenantKey(
+            "URLCONF",
+            "pgschemas-core",
+            frozenset({settings_registry.STATIC, settings_registry.DEFAULT}),
+            None,
+            _passthrough,
+            check_id="pgschemas.E005",
+            refusals={settings_registry.PUBLIC: settings_registry.ROUTED_IN_PUBLIC},
+        ),
+        *(
+            settings_registry.TenantKey(
+                name,
+                "pgschemas-core",
+                frozenset({settings_registry.PUBLIC, settings_registry.DEFAULT}),
+                None,
+                _passthrough,
+                check_id="pgschemas.E004",
+            )
+            for name in ("TENANT_MODEL", "DOMAIN_MODEL")
+        ),
+    )
+)

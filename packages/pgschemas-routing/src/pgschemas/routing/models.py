@@ -19,6 +19,8 @@ from django.db.models import Q
 from pgschemas.core.config import get_config
 from pgschemas.core.domains import is_valid_folder, normalize_domain, split_domain_folder
 
+from .tenant_keys import DOMAINS
+
 
 def _tenant_model_label() -> str:
     # A lazy "app.Model" reference, resolved when the concrete domain model is set up. Without
@@ -162,9 +164,10 @@ def get_primary_domain(tenant: Any) -> Any:
     """
     if not getattr(tenant, "is_dynamic", False):
         entry = get_config().static.get(tenant.schema_name)
-        if entry is None or not entry.domains:
+        domains = entry.value(DOMAINS) if entry is not None else ()
+        if not domains:
             return None
-        return split_domain_folder(entry.domains[0])
+        return split_domain_folder(domains[0])
     from pgschemas.core.utils import get_domain_model
 
     domain_model = get_domain_model()

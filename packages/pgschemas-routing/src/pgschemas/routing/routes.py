@@ -32,6 +32,7 @@ from pgschemas.core.guard import Guard, attach
 from pgschemas.core.routing_info import DomainInfo, HeadersInfo, RoutingInfo, SessionInfo
 from pgschemas.core.schema import Schema, get_static_schema
 
+from . import tenant_keys
 from .urlconf import static_urlconf, urlconf_for
 
 #: Routing mechanisms, as found in ``route.mechanism``.
@@ -263,18 +264,18 @@ class StaticTables:
         headers: dict[str, Route] = {}
         sessions: dict[str, Route] = {}
         for key, entry in config.static.items():
-            for raw in entry.domains:
+            for raw in entry.value(tenant_keys.DOMAINS):
                 host, folder = split_domain_folder(raw)
                 domains.setdefault((host, folder), static_route(key, DOMAIN, host, folder))
-            for raw in entry.fallback_domains:
+            for raw in entry.value(tenant_keys.FALLBACK_DOMAINS):
                 host = split_domain_folder(raw)[0]
                 if host not in fallback:
                     fallback[host] = static_route(key, FALLBACK, domain=host)
             # A static tenant is named by its HEADER / SESSION_KEY value or by its key.
-            for value in (entry.header, key):
+            for value in (entry.value(tenant_keys.HEADER), key):
                 if value and value not in headers:
                     headers[value] = static_route(key, HEADER, reference=value)
-            for value in (entry.session_key, key):
+            for value in (entry.value(tenant_keys.SESSION_KEY), key):
                 if value and value not in sessions:
                     sessions[value] = static_route(key, SESSION, reference=value)
         hosts = frozenset(host for host, _ in domains) | frozenset(fallback)

@@ -29,8 +29,10 @@ def _first_domain(tenant: Any) -> tuple[str, str]:
     from pgschemas.core.config import get_config
 
     entry = get_config().static.get(str(tenant.schema_name))
-    if entry and entry.domains:
-        host, _, folder = entry.domains[0].partition("/")
+    # DOMAINS is pgschemas-routing's key (an optional dependency): read by name.
+    domains = entry.option("DOMAINS", ()) if entry else ()
+    if domains:
+        host, _, folder = domains[0].partition("/")
         return host, folder
     return "", ""
 
