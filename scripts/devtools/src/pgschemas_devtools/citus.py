@@ -192,7 +192,9 @@ def install_build_packages() -> None:
         )
     _say(f"apt-get install {' '.join(missing)}")
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    subprocess.run(["apt-get", *_APT_WAIT, "update", "-qq"], check=True, env=env, stdin=subprocess.DEVNULL)
+    subprocess.run(
+        ["apt-get", *_APT_WAIT, "update", "-qq"], check=True, env=env, stdin=subprocess.DEVNULL
+    )
     subprocess.run(
         ["apt-get", *_APT_WAIT, "install", "-y", "-qq", *missing],
         check=True,
