@@ -22,6 +22,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 BASELINE = HERE / "upstream-passed.txt"
 RESULTS = ROOT / ".tools" / "compat-upstream"
+#: Issue 13's target: this share of upstream's passing tests pass on ours.
+GOAL = 0.95
 
 
 def parse_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
@@ -118,9 +120,10 @@ def report(outcomes: dict[str, str], upstream: bool, min_ratio: float) -> int:
     n_passed = len(baseline) - len(missing)
     ratio = n_passed / len(baseline)
     verdict = "meets" if ratio >= min_ratio else "is BELOW"
+    goal = "" if min_ratio >= GOAL else f" (the goal is {GOAL:.0%})"
     print(
         f"\ncompat-upstream: {n_passed} of the {len(baseline)} tests passing on upstream "
-        f"1.3.2 pass here ({ratio:.1%}); this {verdict} the goal of {min_ratio:.1%}"
+        f"1.3.2 pass here ({ratio:.1%}); this {verdict} the required {min_ratio:.1%}{goal}"
     )
     print(f"{n_passed} passed, {len(missing)} failed")
     return 0 if ratio >= min_ratio else 1
