@@ -54,8 +54,11 @@ class NotAvailable(Exception):
 def answer(payload: dict[str, Any]) -> None:
     ru = resource.getrusage(resource.RUSAGE_SELF)
     payload.setdefault("peak_rss_mb", round(ru.ru_maxrss / 1024, 1))
+    text = json.dumps(payload)
+    # Also in the driver's log: a long run stopped before its end keeps what it measured.
+    print(f"answer: {text}", file=sys.stderr, flush=True)
     with os.fdopen(_REAL_STDOUT, "w") as out:
-        out.write(json.dumps(payload) + "\n")
+        out.write(text + "\n")
 
 
 # --------------------------------------------------------------------------- database
@@ -713,10 +716,13 @@ def act_catalog(params: dict[str, Any]) -> dict[str, Any]:
     return {"pg_class_rows": relations, "catalog_bytes": int(size), "database_bytes": int(database)}
 
 
-def progress(done: int, total: int, started: float, what: str) -> None:
-    """One progress line on stderr (the orchestrator echoes ``progress:`` lines live)."""
+def progress(done: int, total: int, started: float, what: str, resumed: int = 0) -> None:
+    """One progress line on stderr (the orchestrator echoes ``progress:`` lines live).
+
+    ``resumed``: how many of ``done`` were there before ``started`` (not in the rate).
+    """
     elapsed = time.perf_counter() - started
-    rate = done / elapsed if elapsed > 0 else 0.0
+    rate = (done - resumed) / elapsed if elapsed > 0 else 0.0
     eta = (total - done) / rate if rate > 0 else float("inf")
     print(
         f"progress: {what} {done}/{total} ({rate:.1f}/s, {elapsed:.0f} s so far, ETA {eta:.0f} s)",
@@ -752,7 +758,7 @@ def act_scale(params: dict[str, Any]) -> dict[str, Any]:
         create_tenant(name)
         created += 1
         if created % every == 0:
-            progress(len(existing) + created, n, start, "tenants")
+            progress(len(existing) + created, n, start, "tenants", len(existing))
         if time.perf_counter() - start > budget:
             break
     create_seconds = time.perf_counter() - start
