@@ -39,9 +39,11 @@ WORK = Path(SPEC["workdir"])
 sys.path.insert(0, str(WORK))
 os.environ["DJANGO_SETTINGS_MODULE"] = "bench_settings"
 
-PENDING_NAME = "0005_pending"
-PENDING_TABLE = "bench50_model00"
-PENDING_COLUMN = "pending_extra"
+#: The pending migration of the migrate benchmark, per app set (see workload.py).
+PENDING = {
+    "large": ("bench50", "0005_pending", "bench50_model00", "pending_extra"),
+    "small": ("shop", "0002_pending", "shop_product", "pending_extra"),
+}
 MARKER = "clone-marker"
 
 
@@ -52,14 +54,17 @@ class NotAvailable(Exception):
 def answer(payload: dict[str, Any]) -> None:
     ru = resource.getrusage(resource.RUSAGE_SELF)
     payload.setdefault("peak_rss_mb", round(ru.ru_maxrss / 1024, 1))
+    text = json.dumps(payload)
+    # Also in the driver's log: a long run stopped before its end keeps what it measured.
+    print(f"answer: {text}", file=sys.stderr, flush=True)
     with os.fdopen(_REAL_STDOUT, "w") as out:
-        out.write(json.dumps(payload) + "\n")
+        out.write(text + "\n")
 
 
 # --------------------------------------------------------------------------- database
 
 
-def ensure_database(drop: bool) -> None:
+def ensure_database(drop: bool) -> bool:
     """Create (or re-create) BENCH_DB_NAME on the server, through the maintenance db."""
     import psycopg
     from bench_common import database
@@ -82,6 +87,7 @@ def ensure_database(drop: bool) -> None:
             exists = None
         if not exists:
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    return bool(exists)
 
 
 # --------------------------------------------------------------------------- counting
@@ -258,11 +264,11 @@ def tables_in(schema: str) -> int:
 
 def act_setup(params: dict[str, Any]) -> dict[str, Any]:
     """Fresh database, public schema migrated (each peer its own documented way)."""
-    ensure_database(drop=params.get("drop", True))
+    existed = ensure_database(drop=params.get("drop", True))
     django_setup()
     start = time.perf_counter()
     migrate_public()
-    return {"seconds": time.perf_counter() - start}
+    return {"seconds": time.perf_counter() - start, "existed": existed}
 
 
 def act_makemigrations(params: dict[str, Any]) -> dict[str, Any]:
@@ -374,6 +380,8 @@ def act_clone_prepare(params: dict[str, Any]) -> dict[str, Any]:
     from django.core.management import call_command
 
     ref = "sample"
+    if params.get("resume") and tenant_model().objects.filter(schema_name="warmup_clone").exists():
+        return {"seconds": 0.0, "resumed": True, "reference_tables": tables_in(ref)}
     start = time.perf_counter()
     if PEER == "ours":
         from django.conf import settings
@@ -464,43 +472,58 @@ def _migrate_command(executor: str) -> tuple[str, list[str], dict[str, Any]]:
     raise NotAvailable("plain Django has no tenants to migrate")
 
 
+def _pending() -> tuple[str, str, str, str]:
+    """(app, migration name, table, column) of this app set's pending migration."""
+    return PENDING[os.environ.get("BENCH_APPSET", "large")]
+
+
 def _revert_pending(schemas: list[str]) -> None:
     from psycopg import sql
 
+    app, name, table, column = _pending()
     conn = raw_conn()
-    with conn.transaction(), conn.cursor() as cur:
-        for schema in schemas:
-            cur.execute(
-                sql.SQL("ALTER TABLE {}.{} DROP COLUMN IF EXISTS {}").format(
-                    sql.Identifier(schema),
-                    sql.Identifier(PENDING_TABLE),
-                    sql.Identifier(PENDING_COLUMN),
+    # A few schemas per transaction: thousands of ALTER TABLEs in one would exhaust the
+    # server's lock table (max_locks_per_transaction).
+    for offset in range(0, len(schemas), 100):
+        with conn.transaction(), conn.cursor() as cur:
+            for schema in schemas[offset : offset + 100]:
+                cur.execute(
+                    sql.SQL("ALTER TABLE {}.{} DROP COLUMN IF EXISTS {}").format(
+                        sql.Identifier(schema), sql.Identifier(table), sql.Identifier(column)
+                    )
                 )
-            )
-            cur.execute(
-                sql.SQL(
-                    "DELETE FROM {}.django_migrations WHERE app = 'bench50' AND name = %s"
-                ).format(sql.Identifier(schema)),
-                [PENDING_NAME],
-            )
+                cur.execute(
+                    sql.SQL("DELETE FROM {}.django_migrations WHERE app = %s AND name = %s").format(
+                        sql.Identifier(schema)
+                    ),
+                    [app, name],
+                )
 
 
 def act_migrate(params: dict[str, Any]) -> dict[str, Any]:
     """Time the peer's migrate over every schema; optionally with one pending migration."""
     pending = bool(params.get("pending"))
-    migration_file = WORK / "bench50" / "migrations" / f"{PENDING_NAME}.py"
+    app, pending_name, pending_table, pending_column = _pending()
+    migration_file = WORK / app / "migrations" / f"{pending_name}.py"
     if pending:
         migration_file.write_text(params["pending_source"])
     try:
         django_setup()
+        from django.conf import settings
         from django.core.management import call_command
 
+        if params.get("workers"):  # ours: the parallel executor's thread count
+            settings.PGSCHEMAS_PARALLEL_MAX_PROCESSES = int(params["workers"])
         name, args, kwargs = _migrate_command(params["executor"])
         schemas = [s for s in current_schemas() if s != "sample"]
         start = time.perf_counter()
         call_command(name, *args, **kwargs, **quiet())
         seconds = time.perf_counter() - start
-        result: dict[str, Any] = {"samples": [seconds], "schemas": len(schemas)}
+        result: dict[str, Any] = {
+            "samples": [seconds],
+            "schemas": len(schemas),
+            "per_tenant_ms": seconds / max(len(schemas), 1) * 1000,
+        }
         if pending:
             from django.db import connection
 
@@ -508,18 +531,37 @@ def act_migrate(params: dict[str, Any]) -> dict[str, Any]:
                 cursor.execute(
                     "SELECT count(DISTINCT table_schema) FROM information_schema.columns "
                     "WHERE table_name = %s AND column_name = %s",
-                    [PENDING_TABLE, PENDING_COLUMN],
+                    [pending_table, pending_column],
                 )
                 applied = cursor.fetchone()[0]
             result["schemas_with_new_column"] = applied
-            _revert_pending(schemas)
-            if applied != len(schemas):
+            every = current_schemas()  # the clone reference too: ours migrates it as well
+            _revert_pending(every)
+            if applied not in (len(schemas), len(every)):
                 raise RuntimeError(
                     f"pending migration applied to {applied} of {len(schemas)} tenant schemas"
                 )
         return result
     finally:
         migration_file.unlink(missing_ok=True)
+
+
+def _percentiles(seconds: list[float], cold: int) -> dict[str, float]:
+    """p50/p99 in µs of every timed request; with ``cold`` > 0 (no warm-up), the first
+    ``cold`` requests (each tenant's first in this process) apart from the rest."""
+
+    def pick(values: list[float]) -> dict[str, float]:
+        if not values:
+            return {}
+        ordered = sorted(values)
+        at = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1e6  # noqa: E731
+        return {"p50_us": at(0.50), "p99_us": at(0.99)}
+
+    result = {f"all_{k}": v for k, v in pick(seconds).items()}
+    if cold:
+        result.update({f"cold_{k}": v for k, v in pick(seconds[:cold]).items()})
+        result.update({f"warm_{k}": v for k, v in pick(seconds[cold:]).items()})
+    return result
 
 
 def act_routing(params: dict[str, Any]) -> dict[str, Any]:
@@ -555,11 +597,18 @@ def act_routing(params: dict[str, Any]) -> dict[str, Any]:
         Tenant = tenant_model()
         prefix = params.get("prefix", "t")
         names = [f"{prefix}{i:05d}" for i in range(tenants)]
-        for index, name in enumerate(names):
-            tenant = Tenant.objects.get(schema_name=name)
-            host = f"{name}.bench.test"
-            if not Domain.objects.filter(domain=host).exists():
-                Domain.objects.create(tenant=tenant, domain=host, is_primary=True)
+        # In bulk (the scale run routes to 10,000 tenants): a tenant that already has its
+        # domain (a kept database) already has its rows too.
+        by_name = {t.schema_name: t for t in Tenant.objects.filter(schema_name__in=names)}
+        hosts = [f"{name}.bench.test" for name in names]
+        have = set(Domain.objects.filter(domain__in=hosts).values_list("domain", flat=True))
+        missing = [index for index, host in enumerate(hosts) if host not in have]
+        Domain.objects.bulk_create(
+            [Domain(tenant=by_name[names[i]], domain=hosts[i], is_primary=True) for i in missing],
+            batch_size=1000,
+        )
+        for index in missing:
+            name = names[index]
             with conn.transaction(), conn.cursor() as cur:
                 cur.execute(sql.SQL("DELETE FROM {}.shop_product").format(sql.Identifier(name)))
                 for p in range(index % 4):
@@ -569,8 +618,7 @@ def act_routing(params: dict[str, Any]) -> dict[str, Any]:
                         ),
                         [f"p{p}"],
                     )
-            hosts.append(host)
-            expected.append(str(index % 4))
+        expected = [str(index % 4) for index in range(tenants)]
     if spread < len(hosts):
         # The last tenants (the first one has no rows: its answer proves less).
         hosts, expected = hosts[-spread:], expected[-spread:]
@@ -596,6 +644,7 @@ def act_routing(params: dict[str, Any]) -> dict[str, Any]:
     batches = []
     per_batch = max(1, requests // 10)
     done = 0
+    each: list[float] = []  # seconds per timed request (p50 / p99; cold and warm)
     failures = 0
     # BENCH_PROFILE=DIR: the timed requests under cProfile, stats in DIR/routing-<peer>-...
     # (slower; for finding per-request costs, never for the published figures).
@@ -611,7 +660,9 @@ def act_routing(params: dict[str, Any]) -> dict[str, Any]:
         n = min(per_batch, requests - done)
         start = time.perf_counter()
         for i in range(done, done + n):
+            one = time.perf_counter()
             response = client.get("/count/", HTTP_HOST=hosts[i % len(hosts)])
+            each.append(time.perf_counter() - one)
             if response.status_code != 200:
                 failures += 1
             elif response.content != wanted[i % len(hosts)]:
@@ -637,6 +688,7 @@ def act_routing(params: dict[str, Any]) -> dict[str, Any]:
         "requests": requests,
         "tenants": len(hosts),
         "wrong_answers": wrong,
+        **_percentiles(each, len(hosts) if warmup == 0 else 0),
     }
     if sets_before is not None:
         own_sets = (connection.pgschemas_search_path_sets - sets_before) / requests
@@ -664,8 +716,27 @@ def act_catalog(params: dict[str, Any]) -> dict[str, Any]:
     return {"pg_class_rows": relations, "catalog_bytes": int(size), "database_bytes": int(database)}
 
 
+def progress(done: int, total: int, started: float, what: str, resumed: int = 0) -> None:
+    """One progress line on stderr (the orchestrator echoes ``progress:`` lines live).
+
+    ``resumed``: how many of ``done`` were there before ``started`` (not in the rate).
+    """
+    elapsed = time.perf_counter() - started
+    rate = (done - resumed) / elapsed if elapsed > 0 else 0.0
+    eta = (total - done) / rate if rate > 0 else float("inf")
+    print(
+        f"progress: {what} {done}/{total} ({rate:.1f}/s, {elapsed:.0f} s so far, ETA {eta:.0f} s)",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
 def act_scale(params: dict[str, Any]) -> dict[str, Any]:
-    """Create N tenants by the peer's clone, then no-op migrate and routed requests."""
+    """Bring the database to N tenants ``<prefix>00000``... by the peer's own creation.
+
+    Resumes: tenants that already exist (a kept database of an earlier run) are counted
+    and only the missing ones are created. Prints progress every ``progress_every``.
+    """
     django_setup()
     if PEER == "ours":
         from django.conf import settings
@@ -674,22 +745,102 @@ def act_scale(params: dict[str, Any]) -> dict[str, Any]:
             raise NotAvailable("pgschemas-clone is not in the repository yet")
     n = int(params["n"])
     budget = float(params.get("budget_seconds", 1e9))
+    every = int(params.get("progress_every", 500))
+    prefix = params.get("prefix", "t")
+    wanted = [f"{prefix}{i:05d}" for i in range(n)]
+    existing = set(
+        tenant_model().objects.filter(schema_name__in=wanted).values_list("schema_name", flat=True)
+    )
+    missing = [name for name in wanted if name not in existing]
     start = time.perf_counter()
     created = 0
-    prefix = params.get("prefix", "t")
-    for i in range(n):
-        create_tenant(f"{prefix}{i:05d}")
+    for name in missing:
+        create_tenant(name)
         created += 1
+        if created % every == 0:
+            progress(len(existing) + created, n, start, "tenants", len(existing))
         if time.perf_counter() - start > budget:
             break
     create_seconds = time.perf_counter() - start
     return {
-        "created": created,
+        "created": len(existing) + created,
+        "created_now": created,
+        "resumed_from": len(existing),
         "requested": n,
         "create_seconds": create_seconds,
-        "per_tenant_ms": create_seconds / max(created, 1) * 1000,
-        "complete": created == n,
+        "per_tenant_ms": create_seconds / max(created, 1) * 1000 if created else None,
+        "complete": len(existing) + created == n,
     }
+
+
+def act_catalog_paths(params: dict[str, Any]) -> dict[str, Any]:
+    """Ours: the catalog-heavy paths, each timed ``reps`` times in one process (ms).
+
+    The clone catalog read and the fingerprint of the reference, ``whowill -s :dynamic:``,
+    the selector resolution alone, and the no-op migrate check (one bulk read of every
+    schema's migration history, then each schema's plan).
+    """
+    django_setup()
+    from django.conf import settings
+
+    if not (settings.HAS_CLONE and settings.HAS_COMMANDS):
+        raise NotAvailable("pgschemas-clone and pgschemas-commands are needed")
+    from django.core.management import call_command
+    from django.db import connection
+
+    from pgschemas.clone.catalog import read_catalog
+    from pgschemas.clone.fingerprint import schema_digest
+    from pgschemas.commands.migrating import graph_loader, pending_schemas
+    from pgschemas.commands.selectors import resolve_selectors
+
+    reps = int(params.get("reps", 3))
+    reference = "sample"
+
+    def with_cursor(fn: Any) -> Any:
+        def run() -> Any:
+            with connection.cursor() as cursor:
+                return fn(cursor)
+
+        return run
+
+    def whowill() -> int:
+        out = io.StringIO()
+        call_command("whowill", "-s", ":dynamic:", stdout=out, stderr=io.StringIO())
+        return len(out.getvalue().splitlines())
+
+    def select() -> int:
+        return len(resolve_selectors([":dynamic:"]).schemas)
+
+    def noop_check() -> int:
+        names = [s.schema_name for s in resolve_selectors([":dynamic:"]).schemas]
+        loader = graph_loader()
+        targets = list(loader.graph.leaf_nodes())
+        pending = pending_schemas(names, "default", targets, loader)
+        return sum(1 for value in pending.values() if value)
+
+    paths = {
+        "clone_catalog_read": with_cursor(lambda c: read_catalog(c, reference)),
+        "fingerprint": with_cursor(lambda c: schema_digest(c, reference)),
+        "whowill_dynamic": whowill,
+        "selectors_dynamic": select,
+        "noop_migrate_check": noop_check,
+    }
+    result: dict[str, Any] = {}
+    for name, fn in paths.items():
+        samples = []
+        value = None
+        for _ in range(reps):
+            start = time.perf_counter()
+            value = fn()
+            samples.append((time.perf_counter() - start) * 1000)
+        result[name] = {"samples_ms": samples, "median_ms": statistics.median(samples)}
+        if isinstance(value, int):
+            result[name]["count"] = value
+    if result["noop_migrate_check"].get("count"):
+        raise RuntimeError(
+            f"{result['noop_migrate_check']['count']} schemas have pending migrations"
+        )
+    return result
 
 
 # --------------------------------------------------------------------------- test cases
@@ -773,6 +924,7 @@ ACTIONS = {
     "routing": act_routing,
     "catalog": act_catalog,
     "scale": act_scale,
+    "catalog_paths": act_catalog_paths,
     "testcases": act_testcases,
 }
 

@@ -3,17 +3,36 @@
 Run with the ``ours`` venv's python (it has pgschemas-devtools). The orchestrator keeps
 our stdin open for the whole run and closes it at the end (also on errors and Ctrl-C),
 which stops the server.
+
+``pgserver.py keep``: the data directory is ``<repo>/.pgdata/bench-kept`` and survives the
+run (``scripts/bench --keep-databases``), so a later run resumes a half-built scale
+database instead of rebuilding it. It is still a throwaway bench server: not durable.
 """
 
 import signal
 import sys
 
-from pgschemas_devtools.embedded import start_server
+import psycopg
+from psycopg import sql
+
+from pgschemas_devtools.embedded import NON_DURABLE_SETTINGS, start_server
 
 
 def main() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the orchestrator decides when we stop
-    server = start_server(purpose="bench", temporary=True, handle_signals=False)
+    keep = sys.argv[1:] == ["keep"]
+    if keep:
+        server = start_server(purpose="bench-kept", temporary=False, handle_signals=False)
+        with psycopg.connect(server.url, autocommit=True) as conn:
+            for name, value in NON_DURABLE_SETTINGS.items():
+                conn.execute(
+                    sql.SQL("ALTER SYSTEM SET {} = {}").format(
+                        sql.Identifier(name), sql.Literal(value)
+                    )
+                )
+            conn.execute("SELECT pg_reload_conf()")
+    else:
+        server = start_server(purpose="bench", temporary=True, handle_signals=False)
     try:
         print(server.url, flush=True)
         sys.stdin.read()

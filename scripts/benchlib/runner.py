@@ -13,12 +13,13 @@ import json
 import os
 import shutil
 import subprocess
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import stats, workload
+from . import many, stats, workload
 from .envs import log
 
 HERE = Path(__file__).resolve().parent
@@ -45,6 +46,12 @@ class Mode:
     testcase_per_class: tuple[int, ...] = (1, 10)
     testcase_tests: int = 40
     testcase_reps: int = 3
+    #: Ours at many tenants (many.py): N, creations per kind per checkpoint, the parallel
+    #: executor's worker counts for the pending migration, routing repetitions.
+    many_tenants: int = 10000
+    many_batch: int = 20
+    many_workers: tuple[int, ...] = (1, 2, 4)
+    many_routing_reps: int = 2
 
 
 MODES = {
@@ -65,14 +72,74 @@ MODES = {
         ("parallel",),
         testcase_tests=2,
         testcase_reps=1,
+        many_tenants=30,
+        many_batch=2,
+        many_workers=(1, 2),
+        many_routing_reps=1,
     ),
     "medium": Mode(
-        "medium", 3, 1, ("small", "large"), (20, 100), 3, 2, 20, 1000, 200, 3, 300, 600.0
+        "medium",
+        3,
+        1,
+        ("small", "large"),
+        (20, 100),
+        3,
+        2,
+        20,
+        1000,
+        200,
+        3,
+        300,
+        600.0,
+        many_tenants=1000,
+        many_batch=5,
     ),
     "full": Mode(
         "full", 3, 2, ("small", "large"), (100, 500), 3, 2, 20, 2000, 200, 5, 2000, 1200.0
     ),
 }
+
+
+def _run_driver(
+    command: list[str], env: dict[str, str], logfile: Path, timeout: float
+) -> tuple[int | None, str, str]:
+    """Run one driver: (exit code or None on timeout, stdout, stderr).
+
+    stderr goes to ``logfile`` as it comes, and its ``progress:`` lines (long phases of
+    the scale run) are echoed on the bench's own stderr, so a long run shows where it is.
+    """
+    proc = subprocess.Popen(
+        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    err_lines: list[str] = []
+
+    def pump(stream: Any) -> None:
+        with logfile.open("w") as out:
+            for line in stream:
+                err_lines.append(line)
+                out.write(line)
+                out.flush()
+                if line.startswith("progress:"):
+                    log(line.strip())
+
+    reader = threading.Thread(target=pump, args=(proc.stderr,), daemon=True)
+    reader.start()
+    fired = threading.Event()
+
+    def kill() -> None:
+        fired.set()
+        proc.kill()
+
+    timer = threading.Timer(timeout, kill)
+    timer.start()
+    try:
+        stdout = proc.stdout.read()
+        proc.wait()
+    finally:
+        timer.cancel()
+    reader.join()
+    return (None if fired.is_set() else proc.returncode), stdout, "".join(err_lines)
 
 
 @dataclass(frozen=True)
@@ -160,6 +227,7 @@ class Run:
         spares: int = 0,
         timeout: float = 3600,
         database_url: str | None = None,
+        env: dict[str, str] | None = None,
     ) -> dict[str, Any]:
         """Run one driver process; its JSON answer (or an error answer) comes back.
 
@@ -176,8 +244,9 @@ class Run:
             "action": action,
             "params": params or {},
         }
-        env = {
+        environment = {
             **os.environ,
+            **(env or {}),
             "DATABASE_URL": database_url or self.database_url,
             "BENCH_DB_NAME": db,
             "BENCH_APPSET": appset,
@@ -185,25 +254,21 @@ class Run:
             "BENCH_SPARES": str(spares),
             "PYTHONDONTWRITEBYTECODE": "1",
         }
-        env.pop("DJANGO_SETTINGS_MODULE", None)
+        environment.pop("DJANGO_SETTINGS_MODULE", None)
         logfile = self.out / "logs" / f"{self.seq:04d}-{peer}-{action}.log"
         logfile.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            proc = subprocess.run(
-                [self.python(peer), str(HERE / "driver.py"), json.dumps(spec)],
-                env=env,
-                capture_output=True,
-                text=True,
-                timeout=timeout,
-            )
-        except subprocess.TimeoutExpired as exc:
-            logfile.write_text(str(exc.stderr or ""))
+        code, stdout, stderr = _run_driver(
+            [self.python(peer), str(HERE / "driver.py"), json.dumps(spec)],
+            environment,
+            logfile,
+            timeout,
+        )
+        if code is None:
             return {"available": True, "error": f"timed out after {timeout:.0f} s"}
-        logfile.write_text(proc.stderr)
-        lines = [line for line in proc.stdout.splitlines() if line.strip()]
-        if proc.returncode != 0 or not lines:
-            tail = proc.stderr.strip().splitlines()[-1:] or ["no output"]
-            return {"available": True, "error": f"driver exited {proc.returncode}: {tail[0]}"}
+        lines = [line for line in stdout.splitlines() if line.strip()]
+        if code != 0 or not lines:
+            tail = stderr.strip().splitlines()[-1:] or ["no output"]
+            return {"available": True, "error": f"driver exited {code}: {tail[0]}"}
         answer: dict[str, Any] = json.loads(lines[-1])
         if answer.get("error"):
             log(f"{peer} {action}: {answer['error']} (log: {logfile})")
@@ -610,9 +675,10 @@ class Run:
             k: {} for k in ("create", "migrate", "routing", "rss", "catalog", "pg_class")
         }
         for peer in TENANT_PEERS:
-            answer = self.drive(peer, "setup", db[peer], clone=True)
+            # A kept database (--keep-databases) is resumed, not rebuilt.
+            answer = self.drive(peer, "setup", db[peer], {"drop": False}, clone=True)
             if not answer.get("error"):
-                answer = self.drive(peer, "clone_prepare", db[peer], clone=True)
+                answer = self.drive(peer, "clone_prepare", db[peer], {"resume": True}, clone=True)
             if answer.get("error") or not answer.get("available", True):
                 for key in rows:
                     rows[key][peer] = answer
@@ -621,7 +687,11 @@ class Run:
                 peer,
                 "scale",
                 db[peer],
-                {"n": m.scale_tenants, "budget_seconds": m.scale_budget_seconds},
+                {
+                    "n": m.scale_tenants,
+                    "budget_seconds": m.scale_budget_seconds,
+                    "progress_every": 250,
+                },
                 clone=True,
                 timeout=m.scale_budget_seconds + 600,
             )
@@ -630,6 +700,12 @@ class Run:
                 for key in rows:
                     rows[key][peer] = created
                 continue
+            if created.get("resumed_from"):
+                self.notes.append(
+                    f"scale: {peer} resumed a kept database with {created['resumed_from']} "
+                    f"tenants; its creation figures are for the {created['created_now']} "
+                    "created in this run."
+                )
             if not created.get("complete"):
                 self.notes.append(
                     f"scale: {peer} created {created['created']} of {m.scale_tenants} tenants "
@@ -654,7 +730,7 @@ class Run:
             samples = {
                 p: [pick(a)]
                 for p, a in answers.items()
-                if a.get("available", True) and not a.get("error")
+                if a.get("available", True) and not a.get("error") and pick(a) is not None
             }
             self.add_row(row_id, title, unit, samples, answers)
 
@@ -738,6 +814,8 @@ def run_all(run: Run, only: set[str] | None, scale: bool) -> None:
     ]
     if scale or (only and "scale" in only):
         steps.append(("scale", run.measure_scale))
+    if scale or (only and "many" in only):
+        steps.append(("many", lambda: many.measure_many(run)))
     for name, step in steps:
         if only and name not in only:
             continue

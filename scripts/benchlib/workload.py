@@ -37,6 +37,21 @@ class Migration(migrations.Migration):
     ]
 '''
 
+#: The same AddField for the small app (``shop``), used by the scale run's migrate.
+SMALL_PENDING_MIGRATION = f'''from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [("shop", "0001_initial")]
+    operations = [
+        migrations.AddField(
+            model_name="product",
+            name="{PENDING_COLUMN}",
+            field=models.IntegerField(null=True),
+        ),
+    ]
+'''
+
 
 def _name(i: int) -> str:
     return f"Model{i:02d}"

@@ -1,6 +1,7 @@
 """pgschemas (this repository), configured as docs/ and the spec page say."""
 
 import importlib.util
+import os
 
 from bench_common import *  # noqa: F403
 from bench_common import CLONE, COMMON_MIDDLEWARE, REFERENCE, SPARES, WORKLOAD_APPS, database
@@ -42,3 +43,7 @@ MIDDLEWARE = (
     ["pgschemas.routing.middleware.DomainRoutingMiddleware"] if HAS_ROUTING else []
 ) + COMMON_MIDDLEWARE
 ROOT_URLCONF = "shop.urls"
+
+#: BENCH_ROUTING_GUARD=0: the scale run's "guard off" column (the setting's default is True).
+if os.environ.get("BENCH_ROUTING_GUARD") is not None:
+    PGSCHEMAS_ROUTING_GUARD = os.environ["BENCH_ROUTING_GUARD"] != "0"
