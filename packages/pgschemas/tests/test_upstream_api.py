@@ -84,3 +84,18 @@ def test_dynamic_models_exist_and_create_or_clone_schema() -> None:
     with Schema("made_by_utils", is_dynamic=True):
         assert Product.objects.count() == 0
     utils.drop_schema("made_by_utils")
+
+
+def test_1x_parallel_setting_name_sets_the_worker_limit(settings: Any) -> None:
+    """django-pgschemas 1.x documents PGSCHEMAS_PARALLEL_MAX_THREADS."""
+    from pgschemas.commands.executors import max_workers
+
+    settings.PGSCHEMAS_PARALLEL_MAX_PROCESSES = None
+    settings.PGSCHEMAS_PARALLEL_MAX_THREADS = 3
+    assert max_workers() == 3
+    settings.PGSCHEMAS_PARALLEL_MAX_PROCESSES = 2  # the new name wins
+    assert max_workers() == 2
+    settings.PGSCHEMAS_PARALLEL_MAX_PROCESSES = None
+    settings.PGSCHEMAS_PARALLEL_MAX_THREADS = "many"
+    with pytest.raises(Exception, match="PGSCHEMAS_PARALLEL_MAX_THREADS must be a positive"):
+        max_workers()

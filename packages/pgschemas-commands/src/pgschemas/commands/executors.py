@@ -42,14 +42,19 @@ TaskStream = PrefixedStream | IO[str]
 Task = Callable[[SchemaLike, TaskStream, TaskStream], Any]
 
 
+#: Other settings read, in order, for the same limit when it is unset. Empty here: the
+#: ``django_pgschemas`` compatibility layer adds django-pgschemas 1.x's
+#: ``PGSCHEMAS_PARALLEL_MAX_THREADS``, so old names live with the layer.
+MAX_WORKERS_SETTING_ALIASES: list[str] = []
+
+
 def max_workers() -> int:
-    """``PGSCHEMAS_PARALLEL_MAX_PROCESSES`` (alias ``PGSCHEMAS_PARALLEL_MAX_THREADS``)."""
-    value = getattr(settings, "PGSCHEMAS_PARALLEL_MAX_PROCESSES", None)
-    name = "PGSCHEMAS_PARALLEL_MAX_PROCESSES"
-    if value is None:
-        value = getattr(settings, "PGSCHEMAS_PARALLEL_MAX_THREADS", None)
-        name = "PGSCHEMAS_PARALLEL_MAX_THREADS"
-    if value is None:
+    """``PGSCHEMAS_PARALLEL_MAX_PROCESSES`` (or an alias), else the number of CPUs."""
+    for name in ("PGSCHEMAS_PARALLEL_MAX_PROCESSES", *MAX_WORKERS_SETTING_ALIASES):
+        value = getattr(settings, name, None)
+        if value is not None:
+            break
+    else:
         return os.cpu_count() or 1
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ImproperlyConfigured(
