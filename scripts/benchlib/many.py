@@ -33,6 +33,10 @@ KINDS: dict[str, dict[str, Any]] = {
 }
 
 
+#: The parts of the many-tenants run, in the order they run (``--many-steps``).
+STEPS = ("create", "migrate-noop", "migrate-pending", "routing", "paths")
+
+
 def checkpoints(n: int) -> list[int]:
     return sorted({c for c in (100, 1000) if c < n} | {n})
 
@@ -58,6 +62,7 @@ def measure_many(run: Run) -> None:
     measured: dict[str, dict[str, list[float]]] = (
         json.loads(store.read_text()) if store.exists() else {}
     )
+    steps = set(m.many_steps)
     grow: dict[str, Any] = {}
     for point in checkpoints(n):
         grow = run.drive(
@@ -76,12 +81,14 @@ def measure_many(run: Run) -> None:
             f"{grow['create_seconds']:.0f} s)"
         )
         key = str(point)
+        if "create" not in steps:
+            continue
         if key in measured:
             log(f"many: checkpoint {point} measured by an earlier run (kept)")
             continue
         measured[key] = _creation_batch(run, db, point, batch)
         store.write_text(json.dumps(measured, indent=1))
-    for point in checkpoints(n):
+    for point in checkpoints(n) if "create" in steps else ():
         for kind in KINDS:
             samples = measured.get(str(point), {}).get(kind, [])
             run.add_row(
@@ -91,8 +98,14 @@ def measure_many(run: Run) -> None:
                 {"ours": samples},
                 {"ours": {"available": True}},
             )
-    _migrate(run, db, n)
-    _routing(run, db, n)
+    if "migrate-noop" in steps:
+        _migrate_noop(run, db, n)
+    if "migrate-pending" in steps:
+        _migrate_pending(run, db, n)
+    if "routing" in steps:
+        _routing(run, db, n)
+    if "paths" not in steps:
+        return
     paths = run.drive("ours", "catalog_paths", db, {"reps": 3}, **opts)
     for name in (
         "clone_catalog_read",
@@ -149,7 +162,7 @@ def _creation_batch(run: Run, db: str, point: int, batch: int) -> dict[str, list
     return samples
 
 
-def _migrate(run: Run, db: str, n: int) -> None:
+def _migrate_noop(run: Run, db: str, n: int) -> None:
     opts: dict[str, Any] = {"appset": "small", "clone": True}
     noop: dict[str, list[float]] = {"sequential": [], "parallel": []}
     answers: dict[str, dict[str, Any]] = {}
@@ -166,6 +179,10 @@ def _migrate(run: Run, db: str, n: int) -> None:
             {"ours": samples},
             {"ours": answers[executor]},
         )
+
+
+def _migrate_pending(run: Run, db: str, n: int) -> None:
+    opts: dict[str, Any] = {"appset": "small", "clone": True}
     for workers in run.mode.many_workers:
         executor = "sequential" if workers == 1 else "parallel"
         got = run.drive(

@@ -52,6 +52,9 @@ class Mode:
     many_batch: int = 20
     many_workers: tuple[int, ...] = (1, 2, 4)
     many_routing_reps: int = 2
+    #: Which parts of the many-tenants run to measure (the tenants are always grown to N
+    #: first; a kept database makes that a count): see ``many.STEPS``.
+    many_steps: tuple[str, ...] = ("create", "migrate-noop", "migrate-pending", "routing", "paths")
 
 
 MODES = {
