@@ -38,7 +38,9 @@ def check_extra_paths_against_dynamic(
     return _not_silenced_by_alias(_extra_paths_clashes([str(name) for name in extra]))
 
 
-def _extra_paths_clashes(extra: list[str]) -> list[CheckMessage]:
+def _tenant_rows_named(names: Iterable[str]) -> list[str]:
+    """The dynamic tenants' schema names among ``names`` (none when there is no tenant model
+    or no database yet, e.g. before the first migrate: nothing to compare)."""
     from django.db import DatabaseError
 
     from ..utils import get_tenant_model
@@ -47,13 +49,17 @@ def _extra_paths_clashes(extra: list[str]) -> list[CheckMessage]:
         model = get_tenant_model()
         if model is None:
             return []
-        clashes = list(
-            model._default_manager.filter(schema_name__in=extra).values_list(
+        return list(
+            model._default_manager.filter(schema_name__in=list(names)).values_list(
                 "schema_name", flat=True
             )
         )
     except (DatabaseError, LookupError):
-        return []  # no database yet (e.g. before the first migrate): nothing to compare
+        return []
+
+
+def _extra_paths_clashes(extra: list[str]) -> list[CheckMessage]:
+    clashes = _tenant_rows_named(extra)
     return [
         _err(12, f"PGSCHEMAS_EXTRA_SEARCH_PATHS names {name!r}, which is a dynamic tenant.")
         for name in clashes
@@ -81,24 +87,10 @@ def check_dynamic_tenant_names(
 
 
 def _dynamic_name_clashes(tenants: Mapping[str, Any]) -> list[CheckMessage]:
-    from django.db import DatabaseError
-
-    from ..utils import get_tenant_model
-
     reserved = {key for key in tenants if key != DEFAULT_KEY} | {
         value for _name, value in _reference_names(tenants) if isinstance(value, str)
     }
-    try:
-        model = get_tenant_model()
-        if model is None:
-            return []
-        clashes = sorted(
-            model._default_manager.filter(schema_name__in=reserved).values_list(
-                "schema_name", flat=True
-            )
-        )
-    except (DatabaseError, LookupError):
-        return []  # no database yet (e.g. before the first migrate): nothing to compare
+    clashes = sorted(_tenant_rows_named(reserved))
     return [
         _err(
             19,
