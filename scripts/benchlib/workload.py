@@ -23,34 +23,28 @@ NOTE_MODELS = range(10)
 PENDING_NAME = "0005_pending"
 PENDING_TABLE = "bench50_model00"
 PENDING_COLUMN = "pending_extra"
-PENDING_MIGRATION = f'''from django.db import migrations, models
+
+
+def _add_field_migration(app: str, after: str, model: str) -> str:
+    """Source of one migration adding the nullable ``PENDING_COLUMN`` to ``app.model``."""
+    return f'''from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("bench50", "0004_notes")]
+    dependencies = [("{app}", "{after}")]
     operations = [
         migrations.AddField(
-            model_name="model00",
+            model_name="{model}",
             name="{PENDING_COLUMN}",
             field=models.IntegerField(null=True),
         ),
     ]
 '''
 
+
+PENDING_MIGRATION = _add_field_migration("bench50", "0004_notes", "model00")
 #: The same AddField for the small app (``shop``), used by the scale run's migrate.
-SMALL_PENDING_MIGRATION = f'''from django.db import migrations, models
-
-
-class Migration(migrations.Migration):
-    dependencies = [("shop", "0001_initial")]
-    operations = [
-        migrations.AddField(
-            model_name="product",
-            name="{PENDING_COLUMN}",
-            field=models.IntegerField(null=True),
-        ),
-    ]
-'''
+SMALL_PENDING_MIGRATION = _add_field_migration("shop", "0001_initial", "product")
 
 
 def _name(i: int) -> str:
