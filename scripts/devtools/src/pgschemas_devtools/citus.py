@@ -106,10 +106,30 @@ class CitusBuildError(RuntimeError):
 # --------------------------------------------------------------------------- build
 
 
-def vendor_dir(repo: Path) -> Path:
-    """``<repo>/../shared/vendor/citus`` (``$PGSCHEMAS_CITUS_VENDOR`` overrides)."""
+#: Where the vendored source is looked for when the clone has no ``../shared`` beside it
+#: (a CI clone in a temporary folder of the development machine).
+_VENDOR_FALLBACKS = (Path("/work/shared/vendor/citus"),)
+
+
+def vendor_candidates(repo: Path) -> list[Path]:
+    """Folders that may hold the vendored source, in the order they are tried:
+    ``$PGSCHEMAS_CITUS_VENDOR`` alone when set, else ``shared/vendor/citus`` beside the
+    clone or beside any folder above it, then the development machine's own."""
     configured = os.environ.get("PGSCHEMAS_CITUS_VENDOR")
-    return Path(configured) if configured else repo.resolve().parent / "shared/vendor/citus"
+    if configured:
+        return [Path(configured)]
+    resolved = repo.resolve()
+    found = [parent / "shared/vendor/citus" for parent in resolved.parents]
+    return list(dict.fromkeys([*found, *_VENDOR_FALLBACKS]))
+
+
+def vendor_dir(repo: Path) -> Path:
+    """The first of :func:`vendor_candidates` holding the source tarball (else the first)."""
+    candidates = vendor_candidates(repo)
+    for folder in candidates:
+        if (folder / f"citus-{CITUS_VERSION}.tar.gz").is_file():
+            return folder
+    return candidates[0]
 
 
 def cache_dir() -> Path:
@@ -212,7 +232,8 @@ def build(repo: Path, *, jobs: int | None = None) -> float:
     for path in (tarball, patch):
         if not path.is_file():
             raise CitusBuildError(
-                f"{path} is missing: the Citus source is expected in {vendor} "
+                f"{path} is missing: the Citus source was looked for in "
+                f"{', '.join(str(folder) for folder in vendor_candidates(repo))} "
                 "(set PGSCHEMAS_CITUS_VENDOR to its folder)"
             )
     if os.geteuid() != 0:
