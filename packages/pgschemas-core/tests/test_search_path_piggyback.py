@@ -207,3 +207,26 @@ def test_a_closed_connection_keeps_nothing_of_ours() -> None:
     assert getattr(raw, STATE_ATTR) is None
     with get_static_schema("blog"):
         assert search_path() == "blog, public"
+
+
+@pytest.mark.django_db
+def test_a_process_cycling_through_its_tenants_renders_each_statement_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A worker visiting its tenants round after round (the scale run: 10,000 of them)
+    finds every statement rendered; past the bound, the oldest half is dropped, not all."""
+    from pgschemas.core.postgresql import search_path as module
+
+    monkeypatch.setattr(module, "_MAX_STATEMENTS", 100)
+    monkeypatch.setattr(module, "_statements", {})
+    connection.ensure_connection()
+    paths = [(f"tenant{i:03d}", "public") for i in range(100)]
+    first = [module.set_statement(path, connection.connection) for path in paths]
+    for _ in range(3):
+        again = [module.set_statement(path, connection.connection) for path in paths]
+        assert all(a is b for a, b in zip(again, first, strict=True))
+    module.set_statement(("tenant100", "public"), connection.connection)
+    assert len(module._statements) == 51
+    assert module.set_statement(paths[99], connection.connection) is first[99]
+    assert module.set_statement(paths[0], connection.connection) is not first[0]
+    assert module.set_statement(paths[0], connection.connection).text == first[0].text

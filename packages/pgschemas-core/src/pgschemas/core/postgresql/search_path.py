@@ -101,12 +101,23 @@ class SetStatement:
         return SetStatement(self.path, text, prefix, prefix.replace("%", "%%"), pending)
 
 
+#: Rendered statements by path. Bounded for a process that visits very many tenants: when
+#: full, the oldest half (insertion order) is dropped. The bound is well above the tenant
+#: counts a server holds (a statement is a few hundred bytes), because a worker that cycles
+#: through more tenants than the cache holds renders again on every request.
 _statements: dict[tuple[str, ...], SetStatement] = {}
-_MAX_STATEMENTS = 8192
+_MAX_STATEMENTS = 65536
+
+
+def _remember(path: tuple[str, ...], statement: SetStatement) -> None:
+    if len(_statements) >= _MAX_STATEMENTS:
+        for old in list(_statements)[: len(_statements) // 2]:
+            _statements.pop(old, None)
+    _statements[path] = statement
 
 
 def set_statement(path: tuple[str, ...], connection: Any) -> SetStatement:
-    """The rendered statement for ``path`` (cached per path).
+    """The rendered statement for ``path`` (cached per path, see ``_statements``).
 
     Names reach PostgreSQL as string literals and are quoted there (``quote_ident``), so
     ``SHOW search_path`` reads as if ``SET search_path`` had been used. The first schema is
@@ -114,21 +125,20 @@ def set_statement(path: tuple[str, ...], connection: Any) -> SetStatement:
     context; Django's connections are all UTF-8, so the text does not depend on it.
     """
     statement = _statements.get(path)
-    if statement is None:
-        quoted = sql.SQL(" || ', ' || ").join(
-            sql.SQL("pg_catalog.quote_ident({})").format(sql.Literal(name)) for name in path
+    if statement is not None:
+        return statement
+    quoted = sql.SQL(" || ', ' || ").join(
+        sql.SQL("pg_catalog.quote_ident({})").format(sql.Literal(name)) for name in path
+    )
+    composed = sql.SQL("SELECT pg_catalog.set_config('search_path', {}, false)").format(quoted)
+    if path[0] != PUBLIC_KEY:
+        composed += sql.SQL(", pg_catalog.quote_ident({})::pg_catalog.regnamespace").format(
+            sql.Literal(path[0])
         )
-        composed = sql.SQL("SELECT pg_catalog.set_config('search_path', {}, false)").format(quoted)
-        if path[0] != PUBLIC_KEY:
-            composed += sql.SQL(", pg_catalog.quote_ident({})::pg_catalog.regnamespace").format(
-                sql.Literal(path[0])
-            )
-        text = composed.as_string(connection)
-        prefix = f"{text}; "
-        statement = SetStatement(path, text, prefix, prefix.replace("%", "%%"))
-        if len(_statements) >= _MAX_STATEMENTS:
-            _statements.clear()
-        _statements[path] = statement
+    text = composed.as_string(connection)
+    prefix = f"{text}; "
+    statement = SetStatement(path, text, prefix, prefix.replace("%", "%%"))
+    _remember(path, statement)
     return statement
 
 
@@ -137,7 +147,7 @@ def search_path_for(schema_name: str) -> tuple[str, ...]:
     return _search_path(schema_name, extra_search_paths())
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=65536)
 def _search_path(schema_name: str, extra: tuple[str, ...]) -> tuple[str, ...]:
     # Called for every statement: cached so the steady state is one dict lookup.
     path: list[str] = [schema_name]
