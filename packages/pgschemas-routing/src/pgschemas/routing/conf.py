@@ -17,9 +17,12 @@ from django.core.exceptions import ImproperlyConfigured
 #: Seconds a routing lookup is trusted before it is read again from the database.
 DEFAULT_CACHE_TIMEOUT = 60
 #: Hosts (and header/session values) kept in process memory before the oldest are evicted.
-DEFAULT_CACHE_MAX_ENTRIES = 10_000
-#: Approximate bytes of process memory the routing lookup cache may hold (16 MiB).
-DEFAULT_CACHE_MAX_BYTES = 16 * 1024 * 1024
+#: Above the tenant counts one server holds: a process that cycles through more hosts than
+#: the cache keeps misses on every request (docs/many-tenants.md).
+DEFAULT_CACHE_MAX_ENTRIES = 50_000
+#: Approximate bytes of process memory the routing lookup cache may hold (64 MiB: about
+#: 40,000 hosts of one tenant each, at the accounted 1.7 KiB per entry).
+DEFAULT_CACHE_MAX_BYTES = 64 * 1024 * 1024
 
 
 #: The request header and the session key that name the tenant when the settings are unset.
