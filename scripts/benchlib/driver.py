@@ -564,6 +564,38 @@ def _percentiles(seconds: list[float], cold: int) -> dict[str, float]:
     return result
 
 
+def _routing_cache_counts() -> tuple[int, int, int] | None:
+    """(hits, misses, evictions) of our routing cache so far, None for the peers."""
+    if PEER != "ours":
+        return None
+    try:
+        from pgschemas.routing import cache_stats
+    except ImportError:
+        return None
+    stats = cache_stats()
+    return (stats.hits, stats.misses, stats.evictions)
+
+
+def _hit_rates(
+    start: tuple[int, int, int] | None,
+    boundary: tuple[int, int, int] | None,
+    end: tuple[int, int, int] | None,
+) -> dict[str, float]:
+    """Routing cache hit rate and evictions over the cold and the warm requests."""
+    if start is None or end is None:
+        return {}
+    result: dict[str, float] = {}
+    spans = {"all": (start, end)}
+    if boundary is not None:
+        spans.update({"cold": (start, boundary), "warm": (boundary, end)})
+    for name, (a, b) in spans.items():
+        hits, misses, evictions = (b[i] - a[i] for i in range(3))
+        if hits + misses:
+            result[f"{name}_cache_hit_rate"] = hits / (hits + misses)
+        result[f"{name}_cache_evictions"] = evictions
+    return result
+
+
 def act_routing(params: dict[str, Any]) -> dict[str, Any]:
     """Requests through Django's test Client, round-robin over the routed tenants.
 
@@ -655,11 +687,16 @@ def act_routing(params: dict[str, Any]) -> dict[str, Any]:
 
         profiler = cProfile.Profile()
         profiler.enable()
+    counts_start = _routing_cache_counts()
+    counts_boundary = None  # after each tenant's first request (cold), when no warm-up
+    cold = len(hosts) if warmup == 0 else 0
     total_start = time.perf_counter()
     while done < requests:
         n = min(per_batch, requests - done)
         start = time.perf_counter()
         for i in range(done, done + n):
+            if i == cold and cold:
+                counts_boundary = _routing_cache_counts()
             one = time.perf_counter()
             response = client.get("/count/", HTTP_HOST=hosts[i % len(hosts)])
             each.append(time.perf_counter() - one)
@@ -689,6 +726,7 @@ def act_routing(params: dict[str, Any]) -> dict[str, Any]:
         "tenants": len(hosts),
         "wrong_answers": wrong,
         **_percentiles(each, len(hosts) if warmup == 0 else 0),
+        **_hit_rates(counts_start, counts_boundary, _routing_cache_counts()),
     }
     if sets_before is not None:
         own_sets = (connection.pgschemas_search_path_sets - sets_before) / requests

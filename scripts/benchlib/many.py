@@ -258,15 +258,24 @@ def _routing(run: Run, db: str, n: int) -> None:
             "cold_p99_us",
             "warm_p50_us",
             "warm_p99_us",
+            "cold_cache_hit_rate",
+            "warm_cache_hit_rate",
+            "warm_cache_evictions",
         ):
             values = [a[metric] for a in good if metric in a]
             if not values and not last.get("error"):
                 continue
             peer = "plain" if key == "plain" else "ours"
+            if metric.endswith("_us"):
+                title, unit = f"routed GET {metric.replace('_us', '')}", "µs"
+            elif metric.endswith("_hit_rate"):
+                title, unit = f"routing cache hit rate, {metric.split('_')[0]} requests", "ratio"
+            else:
+                title, unit = "routing cache evictions, warm requests", "entries"
             run.add_row(
                 f"many.routing.{key}.{metric}",
-                f"routed GET {metric.replace('_us', '')} ({_routing_title(key, n)})",
-                "µs",
+                f"{title} ({_routing_title(key, n)})",
+                unit,
                 {peer: values},
                 {peer: last},
             )

@@ -41,6 +41,8 @@ class Mode:
     routing_reps: int
     scale_tenants: int = 2000
     scale_budget_seconds: float = 1200.0
+    #: Which peers the scale run builds (``--scale-peers``).
+    scale_peers: tuple[str, ...] = TENANT_PEERS
     executors: tuple[str, ...] = ("sequential", "parallel")
     #: Test cases: tests per class (one row each), tests per sample, samples per peer.
     testcase_per_class: tuple[int, ...] = (1, 10)
@@ -673,11 +675,11 @@ class Run:
     def measure_scale(self) -> None:
         """N tenants by each peer's clone, then a no-op migrate and routed requests."""
         m = self.mode
-        db = {p: f"bench_{p}_scale" for p in TENANT_PEERS}
+        db = {p: f"bench_{p}_scale" for p in m.scale_peers}
         rows: dict[str, dict[str, dict[str, Any]]] = {
             k: {} for k in ("create", "migrate", "routing", "rss", "catalog", "pg_class")
         }
-        for peer in TENANT_PEERS:
+        for peer in m.scale_peers:
             # A kept database (--keep-databases) is resumed, not rebuilt.
             answer = self.drive(peer, "setup", db[peer], {"drop": False}, clone=True)
             if not answer.get("error"):
