@@ -116,3 +116,38 @@ def test_bench_smoke_fills_every_column(tmp_path: Path) -> None:
     assert result["meta"]["versions"]["pgs"]["django-pgschemas"] == "1.3.2"
     assert result["meta"]["versions"]["tenants"]["django-tenants"] == "4.0.1"
     assert result["meta"]["cpus"] >= 1 and result["meta"]["postgres"]
+
+
+def test_bench_smoke_many_tenants_fills_every_row(tmp_path: Path) -> None:
+    """The many-tenants run (ours alone; 30 tenants in smoke mode) measures every step:
+    creation, migrate, routing with the cache hit rates, and the catalog-heavy paths."""
+    url = os.environ.get("DATABASE_URL", "")
+    assert url, "the pgschemas-devtools pytest plugin exports DATABASE_URL for every suite"
+    proc = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "scripts" / "bench"),
+            "--smoke",
+            "--only",
+            "many",
+            "--out",
+            str(tmp_path),
+            "--venvs",
+            str(ROOT / ".bench-results" / "venvs"),
+        ],
+        env={**os.environ, "DATABASE_URL": url},
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    rows = {row["id"]: row for row in json.loads((tmp_path / "latest.json").read_text())["rows"]}
+    many = {row_id: row for row_id, row in rows.items() if row_id.startswith("many.")}
+    for part in ("create", "migrate", "routing", "paths"):
+        assert any(row_id.startswith(f"many.{part}") for row_id in many), (part, sorted(many))
+    for row_id, row in many.items():
+        for peer, cell in row["cells"].items():
+            assert cell["status"] == "ok", (row_id, peer, cell)
+    # The second pass over the tenants is answered from the routing cache.
+    warm = [r for r in many if r.endswith(".warm_cache_hit_rate")]
+    assert warm and all(many[r]["cells"]["ours"]["median"] == 1.0 for r in warm), warm
