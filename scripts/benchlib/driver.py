@@ -828,8 +828,8 @@ def act_catalog_paths(params: dict[str, Any]) -> dict[str, Any]:
 
     from pgschemas.clone.catalog import read_catalog
     from pgschemas.clone.fingerprint import schema_digest
-    from pgschemas.core.migration.planning import graph_loader, pending_schemas
     from pgschemas.commands.selectors import resolve_selectors
+    from pgschemas.core.migration.planning import graph_loader, pending_schemas
 
     reps = int(params.get("reps", 3))
     reference = "sample"
