@@ -68,8 +68,16 @@ SHAPES = {
         "AND d.domain = {host} AND d.folder = '') AND pg_catalog.to_regnamespace("
         "pg_catalog.quote_ident({schema}))::pg_catalog.oid = {oid}::pg_catalog.oid"
     ),
+    "domain_pk_values": (
+        "(SELECT d.tenant_id = {pk} AND d.domain = {host} AND d.folder = '' "
+        "FROM public.domains d WHERE d.id = {domain_pk}) IS TRUE AND pg_catalog.to_regnamespace("
+        "pg_catalog.quote_ident({schema}))::pg_catalog.oid = {oid}::pg_catalog.oid"
+    ),
     "tenant_pk": (
         "EXISTS (SELECT 1 FROM public.tenants t WHERE t.id = {pk} AND t.schema_name = {schema})"
+    ),
+    "tenant_pk_values": (
+        "(SELECT t.schema_name = {schema} FROM public.tenants t WHERE t.id = {pk}) IS TRUE"
     ),
 }
 

@@ -15,7 +15,12 @@ takes its domain rows with it (foreign key), a moved domain changes ``tenant_id`
 domain deleted and re-added is a new primary key, and a schema renamed away (and perhaps
 another created under the old name) fails the name or OID comparison. Each check is one
 table read by primary key and no join: the server plans it each time, and a join
-cost about twice as much to plan (figures: docs/benchmarks.md).
+cost about twice as much to plan (figures: docs/benchmarks.md). The row is found by its
+primary key alone and the other values are compared in the select list, ``(SELECT
+d.tenant_id = ... AND d.domain = ... FROM ... WHERE d.id = ...) IS TRUE``: conditions in
+the ``WHERE`` clause would each be estimated by the planner from the column's
+statistics, which costs more than comparing one row's values (a missing row gives NULL,
+which is not TRUE).
 
 Tables are qualified with ``public`` (where the tenant and domain models live): the
 condition is parsed before the search path it travels with is set.
@@ -36,23 +41,18 @@ def _table(model: Any) -> sql.Identifier:
     return sql.Identifier(PUBLIC_KEY, model._meta.db_table)
 
 
-def _tenant_matches(pk: Any, schema_name: str) -> sql.Composable:
-    model = get_tenant_model()
-    assert model is not None
-    return sql.SQL("t.{pk} = {pk_value} AND t.{schema} = {schema_value}").format(
-        pk=sql.Identifier(model._meta.pk.column),
-        pk_value=sql.Literal(pk),
-        schema=sql.Identifier(model._meta.get_field("schema_name").column),
-        schema_value=sql.Literal(schema_name),
-    )
-
-
 def tenant_guard(alias: str, pk: Any, schema_name: str) -> Guard:
     """Holds while the tenant row ``pk`` exists with ``schema_name``."""
     model = get_tenant_model()
     assert model is not None
-    condition = sql.SQL("EXISTS (SELECT 1 FROM {table} t WHERE {matches})").format(
-        table=_table(model), matches=_tenant_matches(pk, schema_name)
+    condition = sql.SQL(
+        "(SELECT t.{schema} = {schema_value} FROM {table} t WHERE t.{pk} = {pk_value}) IS TRUE"
+    ).format(
+        table=_table(model),
+        pk=sql.Identifier(model._meta.pk.column),
+        pk_value=sql.Literal(pk),
+        schema=sql.Identifier(model._meta.get_field("schema_name").column),
+        schema_value=sql.Literal(schema_name),
     )
     return Guard.build(alias, condition)
 
@@ -84,8 +84,8 @@ def domain_guard(
     assert domain_model is not None
     opts = domain_model._meta
     condition = sql.SQL(
-        "EXISTS (SELECT 1 FROM {domains} d WHERE d.{pk} = {pk_value} AND d.{tenant} = "
-        "{tenant_value} AND d.{domain} = {host} AND d.{folder} = {folder_value}) AND {schema}"
+        "(SELECT d.{tenant} = {tenant_value} AND d.{domain} = {host} AND d.{folder} = "
+        "{folder_value} FROM {domains} d WHERE d.{pk} = {pk_value}) IS TRUE AND {schema}"
     ).format(
         domains=_table(domain_model),
         pk=sql.Identifier(opts.pk.column),
