@@ -8,16 +8,33 @@ When pgbouncer is installed, the routing rows through PgBouncer run too (``--poo
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from pgschemas_devtools.pgbouncer import PgBouncerUnavailable, find_pgbouncer
 
 ROOT = Path(__file__).resolve().parents[2]
 PEERS = ("ours", "pgs", "tenants")
+
+
+@contextmanager
+def _bench_venvs() -> Iterator[Path]:
+    """The shared virtualenv folder, held by one bench run at a time: two runs in
+    parallel (xdist) would each build the same virtualenv and use it half made."""
+    venvs = ROOT / ".bench-results" / "venvs"
+    venvs.parent.mkdir(exist_ok=True)
+    with open(venvs.parent / "venvs.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield venvs
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def _pooler_args() -> list[str]:
@@ -33,24 +50,25 @@ def test_bench_smoke_fills_every_column(tmp_path: Path) -> None:
     url = os.environ.get("DATABASE_URL", "")
     assert url, "the pgschemas-devtools pytest plugin exports DATABASE_URL for every suite"
     pooler = _pooler_args()
-    proc = subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "scripts" / "bench"),
-            "--smoke",
-            "--out",
-            str(tmp_path),
-            "--venvs",
-            str(ROOT / ".bench-results" / "venvs"),
-            *pooler,
-        ],
-        env={**os.environ, "DATABASE_URL": url},
-        capture_output=True,
-        text=True,
-        # The smoke run alone took 13 minutes on a loaded 2-core machine; a fresh clone's
-        # first run also installs the peers' virtualenvs from PyPI.
-        timeout=1800,
-    )
+    with _bench_venvs() as venvs:
+        proc = subprocess.run(
+            [
+                sys.executable,
+                str(ROOT / "scripts" / "bench"),
+                "--smoke",
+                "--out",
+                str(tmp_path),
+                "--venvs",
+                str(venvs),
+                *pooler,
+            ],
+            env={**os.environ, "DATABASE_URL": url},
+            capture_output=True,
+            text=True,
+            # The smoke run alone took 13 minutes on a loaded 2-core machine; a fresh
+            # clone's first run also installs the peers' virtualenvs from PyPI.
+            timeout=1800,
+        )
     assert proc.returncode == 0, proc.stderr[-4000:]
     result = json.loads((tmp_path / "latest.json").read_text())
     assert (tmp_path / "latest.md").read_text().startswith("Run `scripts/bench --smoke")
@@ -123,23 +141,24 @@ def test_bench_smoke_many_tenants_fills_every_row(tmp_path: Path) -> None:
     creation, migrate, routing with the cache hit rates, and the catalog-heavy paths."""
     url = os.environ.get("DATABASE_URL", "")
     assert url, "the pgschemas-devtools pytest plugin exports DATABASE_URL for every suite"
-    proc = subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "scripts" / "bench"),
-            "--smoke",
-            "--only",
-            "many",
-            "--out",
-            str(tmp_path),
-            "--venvs",
-            str(ROOT / ".bench-results" / "venvs"),
-        ],
-        env={**os.environ, "DATABASE_URL": url},
-        capture_output=True,
-        text=True,
-        timeout=1800,
-    )
+    with _bench_venvs() as venvs:
+        proc = subprocess.run(
+            [
+                sys.executable,
+                str(ROOT / "scripts" / "bench"),
+                "--smoke",
+                "--only",
+                "many",
+                "--out",
+                str(tmp_path),
+                "--venvs",
+                str(venvs),
+            ],
+            env={**os.environ, "DATABASE_URL": url},
+            capture_output=True,
+            text=True,
+            timeout=1800,
+        )
     assert proc.returncode == 0, proc.stderr[-4000:]
     rows = {row["id"]: row for row in json.loads((tmp_path / "latest.json").read_text())["rows"]}
     many = {row_id: row for row_id, row in rows.items() if row_id.startswith("many.")}
