@@ -37,6 +37,31 @@ def _bench_venvs() -> Iterator[Path]:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
+def _run_bench(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``scripts/bench --smoke ARGS`` against the suite's PostgreSQL, results in tmp_path."""
+    url = os.environ.get("DATABASE_URL", "")
+    assert url, "the pgschemas-devtools pytest plugin exports DATABASE_URL for every suite"
+    with _bench_venvs() as venvs:
+        return subprocess.run(
+            [
+                sys.executable,
+                str(ROOT / "scripts" / "bench"),
+                "--smoke",
+                *args,
+                "--out",
+                str(tmp_path),
+                "--venvs",
+                str(venvs),
+            ],
+            env={**os.environ, "DATABASE_URL": url},
+            capture_output=True,
+            text=True,
+            # The smoke run alone took 13 minutes on a loaded 2-core machine; a fresh
+            # clone's first run also installs the peers' virtualenvs from PyPI.
+            timeout=1800,
+        )
+
+
 def _pooler_args() -> list[str]:
     try:
         find_pgbouncer()
@@ -47,28 +72,8 @@ def _pooler_args() -> list[str]:
 
 
 def test_bench_smoke_fills_every_column(tmp_path: Path) -> None:
-    url = os.environ.get("DATABASE_URL", "")
-    assert url, "the pgschemas-devtools pytest plugin exports DATABASE_URL for every suite"
     pooler = _pooler_args()
-    with _bench_venvs() as venvs:
-        proc = subprocess.run(
-            [
-                sys.executable,
-                str(ROOT / "scripts" / "bench"),
-                "--smoke",
-                "--out",
-                str(tmp_path),
-                "--venvs",
-                str(venvs),
-                *pooler,
-            ],
-            env={**os.environ, "DATABASE_URL": url},
-            capture_output=True,
-            text=True,
-            # The smoke run alone took 13 minutes on a loaded 2-core machine; a fresh
-            # clone's first run also installs the peers' virtualenvs from PyPI.
-            timeout=1800,
-        )
+    proc = _run_bench(tmp_path, *pooler)
     assert proc.returncode == 0, proc.stderr[-4000:]
     result = json.loads((tmp_path / "latest.json").read_text())
     assert (tmp_path / "latest.md").read_text().startswith("Run `scripts/bench --smoke")
@@ -139,26 +144,7 @@ def test_bench_smoke_fills_every_column(tmp_path: Path) -> None:
 def test_bench_smoke_many_tenants_fills_every_row(tmp_path: Path) -> None:
     """The many-tenants run (ours alone; 30 tenants in smoke mode) measures every step:
     creation, migrate, routing with the cache hit rates, and the catalog-heavy paths."""
-    url = os.environ.get("DATABASE_URL", "")
-    assert url, "the pgschemas-devtools pytest plugin exports DATABASE_URL for every suite"
-    with _bench_venvs() as venvs:
-        proc = subprocess.run(
-            [
-                sys.executable,
-                str(ROOT / "scripts" / "bench"),
-                "--smoke",
-                "--only",
-                "many",
-                "--out",
-                str(tmp_path),
-                "--venvs",
-                str(venvs),
-            ],
-            env={**os.environ, "DATABASE_URL": url},
-            capture_output=True,
-            text=True,
-            timeout=1800,
-        )
+    proc = _run_bench(tmp_path, "--only", "many")
     assert proc.returncode == 0, proc.stderr[-4000:]
     rows = {row["id"]: row for row in json.loads((tmp_path / "latest.json").read_text())["rows"]}
     many = {row_id: row for row_id, row in rows.items() if row_id.startswith("many.")}
